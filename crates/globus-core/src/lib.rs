@@ -1,0 +1,2 @@
+//! Core of the Globus SDK.
+#![warn(missing_docs)]
