@@ -17,7 +17,9 @@ fn main() -> ExitCode {
             print_help();
             Ok(())
         }
-        Some(other) => Err(format!("unknown xtask command `{other}`; try `cargo xtask help`")),
+        Some(other) => Err(format!(
+            "unknown xtask command `{other}`; try `cargo xtask help`"
+        )),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -38,7 +40,14 @@ fn ci() -> Result<(), String> {
     run("cargo", &["fmt", "--all", "--check"], &[])?;
     run(
         "cargo",
-        &["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"],
+        &[
+            "clippy",
+            "--workspace",
+            "--all-targets",
+            "--",
+            "-D",
+            "warnings",
+        ],
         &[],
     )?;
     run("cargo", &["test", "--workspace"], &[])?;
