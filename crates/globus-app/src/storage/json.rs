@@ -234,10 +234,10 @@ impl TokenStorage for JsonTokenStorage {
     }
 
     fn namespaces(&self) -> Result<Vec<String>> {
-        Ok(self
-            .load()?
-            .map(|doc| doc.non_empty_namespaces())
-            .unwrap_or_default())
+        match self.load()? {
+            Some(doc) => doc.non_empty_namespaces(&self.path),
+            None => Ok(Vec::new()),
+        }
     }
 
     /// Deletes the token file (every namespace in it) and any temporary files left by

@@ -128,14 +128,19 @@ impl JsonDocument {
         self.data.insert(namespace, records.to_json());
     }
 
-    /// Namespaces holding at least one record, in file order.
-    pub(crate) fn non_empty_namespaces(&self) -> Vec<String> {
-        self.data
-            .entries
-            .iter()
-            .filter(|(_, raw)| RawObject::parse(raw).is_ok_and(|ns| !ns.entries.is_empty()))
-            .map(|(name, _)| name.clone())
-            .collect()
+    /// Namespaces holding at least one record, in file order. A namespace that is not an
+    /// object is [`Error::Corrupt`].
+    pub(crate) fn non_empty_namespaces(&self, path: &Path) -> Result<Vec<String>> {
+        let mut names = Vec::new();
+        for (name, _) in &self.data.entries {
+            if self
+                .namespace(path, name)?
+                .is_some_and(|ns| !ns.entries.is_empty())
+            {
+                names.push(name.clone());
+            }
+        }
+        Ok(names)
     }
 
     /// The file's new contents: format 2.0, this crate's version string, everything else
@@ -233,6 +238,10 @@ mod tests {
                 .is_empty()
         );
         assert!(doc.namespace(Path::new("p"), "y").unwrap().is_none());
-        assert!(doc.non_empty_namespaces().is_empty());
+        assert!(
+            doc.non_empty_namespaces(Path::new("p"))
+                .unwrap_err()
+                .is_corrupt()
+        );
     }
 }
