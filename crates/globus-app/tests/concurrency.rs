@@ -3,6 +3,8 @@
 //!
 //! The multi-process tests run this test binary itself as the child processes (helper
 //! tests selected with `--exact`, which do nothing unless their variable is set).
+// Test code: a failed unwrap is a failed test.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
 

@@ -1,12 +1,14 @@
 //! Corrupt and unknown inputs: each is an error naming the file, the file is left byte for
 //! byte untouched (by reads and by refused writes), and `reset()` recovers.
+// Test code: a failed unwrap is a failed test.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
 
 use std::fs;
 use std::path::Path;
 
-use common::record;
+use common::{copy_fixture, record};
 use globus_app::Error;
 use globus_app::storage::{JsonTokenStorage, SqliteTokenStorage, TokenStorage};
 
@@ -217,4 +219,44 @@ fn sqlite_malformed_row_is_a_typed_error_for_that_row() {
     assert!(matches!(err, Error::InvalidTokenData { .. }), "{err:?}");
     assert!(!err.to_string().contains("SECRET"), "{err}");
     assert!(storage.get_token_data("good").unwrap().is_some());
+}
+
+/// Python rewrites the file in place; a read that catches it empty retries briefly.
+#[test]
+fn json_read_during_an_in_place_rewrite_retries() {
+    let tmp = tempfile::tempdir().unwrap();
+    let path = tmp.path().join("tokens.json");
+    fs::write(&path, b"").unwrap();
+    let storage = JsonTokenStorage::new(&path).unwrap();
+    let writer = {
+        let path = path.clone();
+        std::thread::spawn(move || {
+            std::thread::sleep(std::time::Duration::from_millis(5));
+            fs::copy(common::fixture("json_v2.json"), path).unwrap();
+        })
+    };
+    let got = storage.get_token_data_by_resource_server().unwrap();
+    writer.join().unwrap();
+    assert_eq!(got.len(), 2);
+}
+
+#[test]
+fn stale_temp_file_from_a_crash_is_removed_by_the_next_write() {
+    let tmp = tempfile::tempdir().unwrap();
+    let path = copy_fixture("json_v2.json", tmp.path());
+    let stale = tmp.path().join(".json_v2.json.tmp.4242.0");
+    fs::write(&stale, b"{\"data\": {\"DEFAU").unwrap();
+    let storage = JsonTokenStorage::new(&path).unwrap();
+    // reads ignore it
+    assert_eq!(
+        storage.get_token_data_by_resource_server().unwrap().len(),
+        2
+    );
+    assert!(stale.exists());
+    storage.store_token_data(record("rs", "1")).unwrap();
+    assert!(!stale.exists());
+    assert_eq!(
+        storage.get_token_data_by_resource_server().unwrap().len(),
+        3
+    );
 }

@@ -1,6 +1,8 @@
 //! File modes: new files 0600 and directories 0700 even under umask 000 (set in a child
 //! process, never in this one), looser existing files tightened, the umask never touched.
 #![cfg(unix)]
+// Test code: a failed unwrap is a failed test.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
 

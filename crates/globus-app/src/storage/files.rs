@@ -80,7 +80,12 @@ pub(crate) fn private_options() -> OpenOptions {
     options
 }
 
+/// The largest token file read. Real ones are a few kilobytes; anything this large is not
+/// a token file, and reading it whole would only waste memory.
+pub(crate) const MAX_FILE_SIZE: u64 = 64 * 1024 * 1024;
+
 /// Reads the whole file, tightening its permissions first; `None` when it does not exist.
+/// A file larger than [`MAX_FILE_SIZE`] is [`Error::Corrupt`].
 pub(crate) fn read_private(path: &Path) -> Result<Option<Vec<u8>>> {
     if !regular_file_exists(path)? {
         return Ok(None);
@@ -92,8 +97,13 @@ pub(crate) fn read_private(path: &Path) -> Result<Option<Vec<u8>>> {
     };
     tighten(&file, path)?;
     let mut bytes = Vec::new();
-    file.read_to_end(&mut bytes)
+    (&mut file)
+        .take(MAX_FILE_SIZE + 1)
+        .read_to_end(&mut bytes)
         .map_err(|err| Error::io("read token storage file", path, err))?;
+    if bytes.len() as u64 > MAX_FILE_SIZE {
+        return Err(Error::corrupt(path, "the file is larger than 64 MiB"));
+    }
     Ok(Some(bytes))
 }
 

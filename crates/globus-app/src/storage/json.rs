@@ -4,6 +4,7 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard};
+use std::thread;
 use std::time::Duration;
 
 use super::json_file::JsonDocument;
@@ -14,6 +15,11 @@ use crate::error::{Error, Result};
 
 /// How long a write waits for another writer's lock by default.
 pub const DEFAULT_LOCK_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// Re-reads of a file that fails to parse, in case a Python writer was midway (see
+/// [`JsonTokenStorage::load`]).
+const TORN_READ_RETRIES: u32 = 3;
+const TORN_READ_PAUSE: Duration = Duration::from_millis(20);
 
 /// Token storage in a JSON file, in Python globus-sdk's format (version 2.0; version 1.0
 /// files are read and upgraded on the next write).
@@ -27,7 +33,9 @@ pub const DEFAULT_LOCK_TIMEOUT: Duration = Duration::from_secs(5);
 /// - new files are 0600 and new directories 0700 without touching the umask; an existing
 ///   looser file is tightened to 0600 when read (see [`TokenStorage`] for the errors);
 /// - a corrupt file or an unknown format version is an error that names the file and never
-///   overwrites it; writes refuse until the file is fixed or [`reset`](TokenStorage::reset);
+///   overwrites it; writes refuse until the file is fixed or [`reset`](TokenStorage::reset).
+///   (A file that fails to parse is read again a few times over 60 ms first, in case a
+///   Python process was rewriting it in place at that moment.)
 /// - removing a resource server that is not stored does not rewrite the file.
 ///
 /// Reads take no lock: the file is only ever replaced whole, so a reader sees the old or
@@ -125,10 +133,31 @@ impl JsonTokenStorage {
         &self.path
     }
 
+    /// Reads and parses the file; `None` when it does not exist.
+    ///
+    /// Python globus-sdk rewrites the file in place (truncate, then write), so a read can
+    /// catch it empty or half written. A file that fails to parse is therefore read again
+    /// after a short pause, a few times: if its bytes changed, the new bytes are parsed; if
+    /// not, it really is corrupt.
     fn load(&self) -> Result<Option<JsonDocument>> {
-        match files::read_private(&self.path)? {
-            None => Ok(None),
-            Some(bytes) => JsonDocument::parse(&self.path, &bytes).map(Some),
+        let Some(mut bytes) = files::read_private(&self.path)? else {
+            return Ok(None);
+        };
+        let mut rereads = 0;
+        loop {
+            match JsonDocument::parse(&self.path, &bytes) {
+                Ok(doc) => return Ok(Some(doc)),
+                Err(err) if err.is_corrupt() && rereads < TORN_READ_RETRIES => {
+                    rereads += 1;
+                    thread::sleep(TORN_READ_PAUSE);
+                    match files::read_private(&self.path)? {
+                        None => return Ok(None),
+                        Some(again) if again == bytes => return Err(err),
+                        Some(again) => bytes = again,
+                    }
+                }
+                Err(err) => return Err(err),
+            }
         }
     }
 

@@ -35,7 +35,15 @@ impl TokenFileFormat {
 }
 
 /// The default token file for an app, as Python's `FileTokenStorage.for_globus_app` builds
-/// it (see the [module docs](self)).
+/// it:
+///
+/// - Unix: `~/.globus/app/{client_id}/{app_slug}/{env_prefix}tokens.{json|db}`
+/// - Windows: `%LOCALAPPDATA%\globus\app\{client_id}\{app_slug}\{env_prefix}tokens.{json|db}`,
+///   falling back to `%APPDATA%` (only when `LOCALAPPDATA` is unset) and then to
+///   `~\AppData\Local`.
+///
+/// `env_prefix` is empty for `production` and `"{environment}-"` otherwise
+/// (`sandbox-tokens.json`); the app slug follows [`slugify_app_name`].
 ///
 /// `environment` is the Globus environment name (`"production"`, `"sandbox"`, …). The client
 /// id and environment must be usable as path components (no separators, no `..`, no control
@@ -94,7 +102,6 @@ pub(crate) fn token_path_under(
 /// `os.getenv("LOCALAPPDATA", os.getenv("APPDATA"))`, and `~\AppData\Local` when that is
 /// unset or empty. (An empty `LOCALAPPDATA` falls back to the home directory, not to
 /// `APPDATA`, exactly as in Python.)
-#[cfg_attr(not(windows), allow(dead_code))]
 pub(crate) fn windows_data_dir(
     var: impl Fn(&str) -> Option<OsString>,
     home: Option<PathBuf>,
