@@ -273,6 +273,7 @@ impl TokenStorage for JsonTokenStorage {
     /// interrupted writes, under the file lock.
     fn reset(&self) -> Result<()> {
         let _writers = self.lock_writers();
+        files::ensure_dir(files::parent_dir(&self.path))?;
         let _lock = FileLock::acquire(&self.lock_path, &self.path, self.lock_timeout)?;
         atomic::remove_stale_temp_files(&self.path);
         if files::regular_file_exists(&self.path)? {

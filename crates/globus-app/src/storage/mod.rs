@@ -20,6 +20,16 @@
 //! overwritten) until an explicit [`reset`](TokenStorage::reset). See each storage for the
 //! details.
 //!
+//! # Permissions
+//!
+//! On Unix, new token files (and lock and temporary files) get mode 0600 and new
+//! directories mode 0700, set by the create calls themselves: the process umask is never
+//! changed. An existing token file that group or others can access is changed to 0600 when
+//! it is opened, or the operation fails with [`Error::InsecurePermissions`]. Existing
+//! directories are left as they are. On Windows there are no mode bits: the default paths
+//! are under `%LOCALAPPDATA%`, whose ACLs admit only the user; choose a directory like it
+//! for an explicit path.
+//!
 //! # Blocking
 //!
 //! Every method does blocking file I/O (small files, fsync on write, at most a bounded
@@ -63,7 +73,8 @@ pub const WRITER_VERSION: &str = concat!("4.10.0+globus-rs.", env!("CARGO_PKG_VE
 /// resource server within the namespace (Python's `TokenStorage`).
 ///
 /// A storage reads and writes only its own [`namespace`](Self::namespace). Implementations
-/// are `Send + Sync` and object safe: apps hold an `Arc<dyn TokenStorage>`. Methods block;
+/// are `Send + Sync + Debug` (their `Debug` never shows tokens) and the trait is object
+/// safe: apps hold an `Arc<dyn TokenStorage>`. Methods block;
 /// see the [module docs](self#blocking).
 ///
 /// # Errors

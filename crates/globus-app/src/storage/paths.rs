@@ -50,7 +50,6 @@ impl TokenFileFormat {
 /// characters); Python does not check this, but they are UUIDs and short names in practice.
 ///
 /// ```
-/// # #[cfg(unix)] {
 /// use globus_app::storage::{default_token_path, TokenFileFormat};
 ///
 /// let path = default_token_path(
@@ -58,9 +57,10 @@ impl TokenFileFormat {
 ///     "Globus CLI v3.30.0",
 ///     "sandbox",
 ///     TokenFileFormat::Json,
-/// ).unwrap();
+/// )?;
+/// # #[cfg(unix)]
 /// assert!(path.ends_with(".globus/app/6b2e3c46-6d1f-4b55-9a4b-3b1f8f0a6c11/globus-cli-v3-30-0/sandbox-tokens.json"));
-/// # }
+/// # Ok::<(), globus_app::Error>(())
 /// ```
 pub fn default_token_path(
     client_id: &str,
@@ -152,11 +152,12 @@ const RESERVED_CHARS: [char; 9] = ['<', '>', ':', '"', '/', '\\', '|', '?', '*']
 /// ```
 /// use globus_app::storage::slugify_app_name;
 ///
-/// assert_eq!(slugify_app_name("Globus CLI v3.30.0").unwrap(), "globus-cli-v3-30-0");
-/// assert_eq!(slugify_app_name("glob<>:\"/\\|?*us").unwrap(), "glob+++++++++us");
-/// assert_eq!(slugify_app_name("Continuous Deployment App").unwrap(), "continuous-deployment-app");
+/// assert_eq!(slugify_app_name("Globus CLI v3.30.0")?, "globus-cli-v3-30-0");
+/// assert_eq!(slugify_app_name("glob<>:\"/\\|?*us")?, "glob+++++++++us");
+/// assert_eq!(slugify_app_name("Continuous Deployment App")?, "continuous-deployment-app");
 /// assert!(slugify_app_name("CON").is_err());
 /// assert!(slugify_app_name("\n\t").is_err());
+/// # Ok::<(), globus_app::Error>(())
 /// ```
 ///
 /// Unassigned code points, which Python treats as unprintable or not depending on the
