@@ -185,7 +185,33 @@ impl fmt::Debug for BaseClient {
     }
 }
 
-/// Configures and builds a [`BaseClient`].
+/// Turns a freshly built [`BaseClient`] into the client a [`ClientBuilder`] produces.
+///
+/// Service crates implement it so that their clients share this one builder:
+/// `AuthClient::builder()` returns a `ClientBuilder<…>` whose `build()` gives an
+/// `AuthClient`, with every `with_*` setter below available.
+pub trait BuildClient {
+    /// The client type produced.
+    type Output;
+
+    /// Wraps the base client (and may check or adjust its configuration).
+    fn finish(self, base: BaseClient) -> Result<Self::Output>;
+}
+
+/// The [`BuildClient`] that produces a plain [`BaseClient`].
+#[derive(Debug, Clone, Copy, Default)]
+pub struct PlainClient;
+
+impl BuildClient for PlainClient {
+    type Output = BaseClient;
+
+    fn finish(self, base: BaseClient) -> Result<BaseClient> {
+        Ok(base)
+    }
+}
+
+/// Configures and builds a [`BaseClient`] (or, through [`BuildClient`], a service client
+/// wrapping one).
 ///
 /// Precedence for the base URL: [`with_base_url`](Self::with_base_url), then
 /// `GLOBUS_SDK_SERVICE_URL_<SERVICE>`, then the environment's URL (the explicit
@@ -193,7 +219,220 @@ impl fmt::Debug for BaseClient {
 /// production). Timeouts: [`with_timeout`](Self::with_timeout), else
 /// `GLOBUS_SDK_HTTP_TIMEOUT`, else 60 s for connecting and 60 s per read.
 #[must_use = "a builder does nothing until `build` is called"]
-pub struct ClientBuilder {
+pub struct ClientBuilder<F = PlainClient> {
+    finisher: F,
+    settings: BaseSettings,
+}
+
+impl ClientBuilder {
+    /// A builder for `service`.
+    pub fn new(service: impl Into<String>) -> Self {
+        Self::with_finisher(service, PlainClient)
+    }
+}
+
+impl<F: BuildClient> ClientBuilder<F> {
+    /// A builder for `service` whose [`build`](Self::build) hands the base client to
+    /// `finisher`.
+    pub fn with_finisher(service: impl Into<String>, finisher: F) -> Self {
+        Self {
+            finisher,
+            settings: BaseSettings {
+                service: service.into(),
+                environment: None,
+                base_url: None,
+                env_vars: None,
+                app_name: None,
+                client_info: vec![("rust-sdk".into(), SDK_VERSION.into())],
+                authorizer: None,
+                retry: RetryConfig::default(),
+                timeout: None,
+                connect_timeout: None,
+                deadline: None,
+                max_body_size: DEFAULT_MAX_BODY_SIZE,
+                clock: system_clock(),
+                pool_idle_timeout: None,
+            },
+        }
+    }
+
+    /// Uses a named environment instead of `GLOBUS_SDK_ENVIRONMENT`.
+    pub fn with_environment(mut self, environment: Environment) -> Self {
+        self.settings.environment = Some(environment);
+        self
+    }
+
+    /// Uses this base URL, overriding environments and environment variables. It must be
+    /// `https` (or `http` to a loopback host).
+    pub fn with_base_url(mut self, base_url: impl Into<String>) -> Self {
+        self.settings.base_url = Some(base_url.into());
+        self
+    }
+
+    /// Reads `GLOBUS_SDK_*` settings from this snapshot instead of the process
+    /// environment.
+    pub fn with_env_vars(mut self, env_vars: EnvVars) -> Self {
+        self.settings.env_vars = Some(env_vars);
+        self
+    }
+
+    /// Names the application in `User-Agent` (`globus-sdk-rs-<version>/<app_name>`).
+    pub fn with_app_name(mut self, app_name: impl Into<String>) -> Self {
+        self.settings.app_name = Some(app_name.into());
+        self
+    }
+
+    /// Adds a `product=…,version=…` entry to `X-Globus-Client-Info` (after this SDK's).
+    pub fn with_client_info(
+        mut self,
+        product: impl Into<String>,
+        version: impl Into<String>,
+    ) -> Self {
+        self.settings
+            .client_info
+            .push((product.into(), version.into()));
+        self
+    }
+
+    /// Authorizes every request with `authorizer`.
+    pub fn with_authorizer(self, authorizer: impl Authorizer + 'static) -> Self {
+        self.with_shared_authorizer(Arc::new(authorizer))
+    }
+
+    /// Authorizes every request with a shared authorizer.
+    pub fn with_shared_authorizer(mut self, authorizer: Arc<dyn Authorizer>) -> Self {
+        self.settings.authorizer = Some(authorizer);
+        self
+    }
+
+    /// Replaces the retry settings.
+    pub fn with_retry_config(mut self, retry: RetryConfig) -> Self {
+        self.settings.retry = retry;
+        self
+    }
+
+    /// Sets the connect and per-read timeout (`None`: wait forever).
+    pub fn with_timeout(mut self, timeout: Option<Duration>) -> Self {
+        self.settings.timeout = Some(timeout);
+        self
+    }
+
+    /// Sets the connect timeout alone (`None`: wait forever).
+    pub fn with_connect_timeout(mut self, timeout: Option<Duration>) -> Self {
+        self.settings.connect_timeout = Some(timeout);
+        self
+    }
+
+    /// Bounds each call as a whole — every attempt and every wait between them. Per-read
+    /// timeouts alone cannot stop a server that trickles one byte at a time.
+    pub fn with_deadline(mut self, deadline: Duration) -> Self {
+        self.settings.deadline = Some(deadline);
+        self
+    }
+
+    /// Fails responses whose body exceeds `bytes` (default [`DEFAULT_MAX_BODY_SIZE`]).
+    pub fn with_max_body_size(mut self, bytes: usize) -> Self {
+        self.settings.max_body_size = bytes;
+        self
+    }
+
+    /// How long an idle pooled connection is kept (default 90 s; `None`: forever, which
+    /// also avoids a background timer — useful under tokio's paused test clock).
+    pub fn with_pool_idle_timeout(mut self, timeout: Option<Duration>) -> Self {
+        self.settings.pool_idle_timeout = Some(timeout);
+        self
+    }
+
+    /// Uses `clock` for wall-clock decisions (`Retry-After` dates).
+    pub fn with_clock(mut self, clock: Arc<dyn Clock>) -> Self {
+        self.settings.clock = clock;
+        self
+    }
+
+    /// Builds the client. Makes no network request.
+    pub fn build(self) -> Result<F::Output> {
+        let base = self.settings.build()?;
+        self.finisher.finish(base)
+    }
+}
+
+impl BaseSettings {
+    fn build(self) -> Result<BaseClient> {
+        let BaseSettings {
+            service,
+            environment,
+            base_url,
+            env_vars,
+            app_name,
+            client_info,
+            authorizer,
+            retry,
+            timeout,
+            connect_timeout,
+            deadline,
+            max_body_size,
+            clock,
+            pool_idle_timeout,
+        } = self;
+        let env_vars = env_vars.unwrap_or_else(EnvVars::from_process);
+        let environment = match environment {
+            Some(env) => env,
+            None => env_vars.environment()?,
+        };
+        let base_url = match &base_url {
+            Some(text) => Url::parse(text)
+                .map_err(|err| Error::Config(format!("invalid base URL {text:?}: {err}")))?,
+            None => env_vars.service_url(&service, Some(environment))?,
+        };
+        check_url_security(&base_url)?;
+        if base_url.cannot_be_a_base() {
+            return Err(Error::Config(format!("{base_url} cannot be a base URL")));
+        }
+        let timeout = match timeout {
+            Some(timeout) => timeout,
+            None => env_vars.http_timeout()?,
+        };
+        let connect_timeout = connect_timeout.unwrap_or(timeout);
+
+        let mut http = reqwest::Client::builder()
+            // A followed redirect could re-send a token or a secret form body elsewhere.
+            .redirect(reqwest::redirect::Policy::none())
+            // Proxies come from the standard environment variables; nothing else.
+            .referer(false);
+        if let Some(idle) = pool_idle_timeout {
+            http = http.pool_idle_timeout(idle);
+        }
+        if let Some(timeout) = connect_timeout {
+            http = http.connect_timeout(timeout);
+        }
+        if let Some(timeout) = timeout {
+            http = http.read_timeout(timeout);
+        }
+        let http = http
+            .build()
+            .map_err(|err| Error::Config(format!("could not build the HTTP client: {err}")))?;
+
+        let default_headers = default_headers(app_name.as_deref(), &client_info)?;
+        Ok(BaseClient {
+            inner: Arc::new(ClientInner {
+                service,
+                environment,
+                base_url,
+                http,
+                default_headers,
+                authorizer,
+                retry,
+                deadline,
+                max_body_size,
+                clock,
+                app_name,
+            }),
+        })
+    }
+}
+
+/// The settings of a [`ClientBuilder`], moved out of it to build the base client.
+struct BaseSettings {
     service: String,
     environment: Option<Environment>,
     base_url: Option<String>,
@@ -210,185 +449,14 @@ pub struct ClientBuilder {
     pool_idle_timeout: Option<Option<Duration>>,
 }
 
-impl ClientBuilder {
-    /// A builder for `service`.
-    pub fn new(service: impl Into<String>) -> Self {
-        Self {
-            service: service.into(),
-            environment: None,
-            base_url: None,
-            env_vars: None,
-            app_name: None,
-            client_info: vec![("rust-sdk".into(), SDK_VERSION.into())],
-            authorizer: None,
-            retry: RetryConfig::default(),
-            timeout: None,
-            connect_timeout: None,
-            deadline: None,
-            max_body_size: DEFAULT_MAX_BODY_SIZE,
-            clock: system_clock(),
-            pool_idle_timeout: None,
-        }
-    }
-
-    /// Uses a named environment instead of `GLOBUS_SDK_ENVIRONMENT`.
-    pub fn with_environment(mut self, environment: Environment) -> Self {
-        self.environment = Some(environment);
-        self
-    }
-
-    /// Uses this base URL, overriding environments and environment variables. It must be
-    /// `https` (or `http` to a loopback host).
-    pub fn with_base_url(mut self, base_url: impl Into<String>) -> Self {
-        self.base_url = Some(base_url.into());
-        self
-    }
-
-    /// Reads `GLOBUS_SDK_*` settings from this snapshot instead of the process
-    /// environment.
-    pub fn with_env_vars(mut self, env_vars: EnvVars) -> Self {
-        self.env_vars = Some(env_vars);
-        self
-    }
-
-    /// Names the application in `User-Agent` (`globus-sdk-rs-<version>/<app_name>`).
-    pub fn with_app_name(mut self, app_name: impl Into<String>) -> Self {
-        self.app_name = Some(app_name.into());
-        self
-    }
-
-    /// Adds a `product=…,version=…` entry to `X-Globus-Client-Info` (after this SDK's).
-    pub fn with_client_info(
-        mut self,
-        product: impl Into<String>,
-        version: impl Into<String>,
-    ) -> Self {
-        self.client_info.push((product.into(), version.into()));
-        self
-    }
-
-    /// Authorizes every request with `authorizer`.
-    pub fn with_authorizer(self, authorizer: impl Authorizer + 'static) -> Self {
-        self.with_shared_authorizer(Arc::new(authorizer))
-    }
-
-    /// Authorizes every request with a shared authorizer.
-    pub fn with_shared_authorizer(mut self, authorizer: Arc<dyn Authorizer>) -> Self {
-        self.authorizer = Some(authorizer);
-        self
-    }
-
-    /// Replaces the retry settings.
-    pub fn with_retry_config(mut self, retry: RetryConfig) -> Self {
-        self.retry = retry;
-        self
-    }
-
-    /// Sets the connect and per-read timeout (`None`: wait forever).
-    pub fn with_timeout(mut self, timeout: Option<Duration>) -> Self {
-        self.timeout = Some(timeout);
-        self
-    }
-
-    /// Sets the connect timeout alone (`None`: wait forever).
-    pub fn with_connect_timeout(mut self, timeout: Option<Duration>) -> Self {
-        self.connect_timeout = Some(timeout);
-        self
-    }
-
-    /// Bounds each call as a whole — every attempt and every wait between them. Per-read
-    /// timeouts alone cannot stop a server that trickles one byte at a time.
-    pub fn with_deadline(mut self, deadline: Duration) -> Self {
-        self.deadline = Some(deadline);
-        self
-    }
-
-    /// Fails responses whose body exceeds `bytes` (default [`DEFAULT_MAX_BODY_SIZE`]).
-    pub fn with_max_body_size(mut self, bytes: usize) -> Self {
-        self.max_body_size = bytes;
-        self
-    }
-
-    /// How long an idle pooled connection is kept (default 90 s; `None`: forever, which
-    /// also avoids a background timer — useful under tokio's paused test clock).
-    pub fn with_pool_idle_timeout(mut self, timeout: Option<Duration>) -> Self {
-        self.pool_idle_timeout = Some(timeout);
-        self
-    }
-
-    /// Uses `clock` for wall-clock decisions (`Retry-After` dates).
-    pub fn with_clock(mut self, clock: Arc<dyn Clock>) -> Self {
-        self.clock = clock;
-        self
-    }
-
-    /// Builds the client. Makes no network request.
-    pub fn build(self) -> Result<BaseClient> {
-        let env_vars = self.env_vars.unwrap_or_else(EnvVars::from_process);
-        let environment = match self.environment {
-            Some(env) => env,
-            None => env_vars.environment()?,
-        };
-        let base_url = match &self.base_url {
-            Some(text) => Url::parse(text)
-                .map_err(|err| Error::Config(format!("invalid base URL {text:?}: {err}")))?,
-            None => env_vars.service_url(&self.service, Some(environment))?,
-        };
-        check_url_security(&base_url)?;
-        if base_url.cannot_be_a_base() {
-            return Err(Error::Config(format!("{base_url} cannot be a base URL")));
-        }
-        let timeout = match self.timeout {
-            Some(timeout) => timeout,
-            None => env_vars.http_timeout()?,
-        };
-        let connect_timeout = self.connect_timeout.unwrap_or(timeout);
-
-        let mut http = reqwest::Client::builder()
-            // A followed redirect could re-send a token or a secret form body elsewhere.
-            .redirect(reqwest::redirect::Policy::none())
-            // Proxies come from the standard environment variables; nothing else.
-            .referer(false);
-        if let Some(idle) = self.pool_idle_timeout {
-            http = http.pool_idle_timeout(idle);
-        }
-        if let Some(timeout) = connect_timeout {
-            http = http.connect_timeout(timeout);
-        }
-        if let Some(timeout) = timeout {
-            http = http.read_timeout(timeout);
-        }
-        let http = http
-            .build()
-            .map_err(|err| Error::Config(format!("could not build the HTTP client: {err}")))?;
-
-        let default_headers = default_headers(self.app_name.as_deref(), &self.client_info)?;
-        Ok(BaseClient {
-            inner: Arc::new(ClientInner {
-                service: self.service,
-                environment,
-                base_url,
-                http,
-                default_headers,
-                authorizer: self.authorizer,
-                retry: self.retry,
-                deadline: self.deadline,
-                max_body_size: self.max_body_size,
-                clock: self.clock,
-                app_name: self.app_name,
-            }),
-        })
-    }
-}
-
-impl fmt::Debug for ClientBuilder {
+impl<F> fmt::Debug for ClientBuilder<F> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ClientBuilder")
-            .field("service", &self.service)
-            .field("environment", &self.environment)
-            .field("base_url", &self.base_url)
-            .field("app_name", &self.app_name)
-            .field("authorizer", &self.authorizer)
+            .field("service", &self.settings.service)
+            .field("environment", &self.settings.environment)
+            .field("base_url", &self.settings.base_url)
+            .field("app_name", &self.settings.app_name)
+            .field("authorizer", &self.settings.authorizer)
             .finish_non_exhaustive()
     }
 }
