@@ -2,9 +2,9 @@
 
 use std::collections::HashSet;
 use std::fmt::{self, Write as _};
-use std::hash::{DefaultHasher, Hash, Hasher};
+use std::hash::{BuildHasher, Hash, Hasher, RandomState};
 use std::str::FromStr;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use crate::error::ScopeError;
 use crate::parser::{MAX_SERIALIZED_LEN, ScopeParser};
@@ -52,6 +52,13 @@ struct Inner {
     hash: u64,
     /// Length in bytes of the `Display` output, saturating.
     serialized_len: u64,
+}
+
+/// The keys of the structural hash: random per process, so that no input can be built
+/// to make many scopes collide in a user's `HashSet<Scope>`.
+fn hash_keys() -> &'static RandomState {
+    static KEYS: OnceLock<RandomState> = OnceLock::new();
+    KEYS.get_or_init(RandomState::new)
 }
 
 /// Whether `c` may never appear in a scope string.
@@ -105,7 +112,7 @@ impl Scope {
 
     /// Builds a scope from already validated parts.
     pub(crate) fn from_parts(string: Arc<str>, optional: bool, dependencies: Box<[Scope]>) -> Self {
-        let mut hasher = DefaultHasher::new();
+        let mut hasher = hash_keys().build_hasher();
         string.hash(&mut hasher);
         optional.hash(&mut hasher);
         dependencies.len().hash(&mut hasher);

@@ -1,6 +1,8 @@
 //! `serialize`, `IntoScopes`, `ScopeList::parse_all` and `merge_scopes`, with the Python
 //! SDK's cases.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
+// The borrowed forms are what these tests exercise.
+#![allow(clippy::needless_borrows_for_generic_args)]
 
 use globus_scopes::{
     IntoScopes, Scope, ScopeEntry, ScopeError, ScopeIter, ScopeList, merge_scopes, serialize,

@@ -56,6 +56,12 @@ impl<'a> GraphBuilder<'a> {
 
     fn add_tokens(&mut self, text: &'a str, tokens: &[Token]) -> Result<(), ScopeError> {
         let max_depth = self.limits().max_depth;
+        self.reserve(
+            tokens
+                .iter()
+                .filter(|token| token.kind == TokenKind::Word)
+                .count(),
+        );
         let mut optional = false;
         // Node ids of the scopes whose brackets are open, innermost last.
         let mut parents: Vec<u32> = Vec::new();

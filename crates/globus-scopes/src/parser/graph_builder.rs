@@ -31,9 +31,9 @@ pub(crate) struct GraphBuilder<'a> {
     index: HashMap<&'a str, u32>,
     /// Node names, and the shared allocation when the name came from a `Scope`.
     names: Vec<(&'a str, Option<&'a Arc<str>>)>,
-    /// Edges `(source, target, optional)` in first-seen order, one per pair.
+    /// Every edge occurrence `(source, target, optional)`, in input order. Duplicates
+    /// are merged by `finish`, without hashing.
     edges: Vec<(u32, u32, bool)>,
-    edge_index: HashMap<(u32, u32), usize>,
     /// Top-level `(node, optional)` pairs in first-seen order, one per pair.
     top: Vec<(u32, bool)>,
     /// Which of the two top-level variants each node already has.
@@ -48,7 +48,6 @@ impl<'a> GraphBuilder<'a> {
             index: HashMap::new(),
             names: Vec::new(),
             edges: Vec::new(),
-            edge_index: HashMap::new(),
             top: Vec::new(),
             top_seen: Vec::new(),
             scratch_tokens: Vec::new(),
@@ -86,19 +85,16 @@ impl<'a> GraphBuilder<'a> {
         }
     }
 
-    /// Records a dependency. If the pair is seen both optional and required, required wins.
+    /// Records a dependency occurrence.
     pub(super) fn add_edge(&mut self, source: u32, target: u32, optional: bool) {
-        match self.edge_index.entry((source, target)) {
-            Entry::Occupied(entry) => {
-                if let Some(edge) = self.edges.get_mut(*entry.get()) {
-                    edge.2 &= optional;
-                }
-            }
-            Entry::Vacant(entry) => {
-                entry.insert(self.edges.len());
-                self.edges.push((source, target, optional));
-            }
-        }
+        self.edges.push((source, target, optional));
+    }
+
+    /// Makes room for `words` more scope strings.
+    pub(super) fn reserve(&mut self, words: usize) {
+        self.index.reserve(words);
+        self.names.reserve(words);
+        self.top_seen.reserve(words);
     }
 
     /// Adds `scope` (and its whole dependency DAG) as a top-level scope, with exactly the
@@ -127,39 +123,13 @@ impl<'a> GraphBuilder<'a> {
         }
     }
 
-    /// Normalises and checks the graph: the cycle check (three-colour iterative DFS), the
-    /// depth limit and the serialised-size limit. Linear in nodes plus edges.
+    /// Normalises and checks the graph: merges duplicate edges (required beating
+    /// optional), then runs the cycle check (three-colour iterative DFS), the depth limit
+    /// and the serialised-size limit. Linear in nodes plus edge occurrences.
     pub(crate) fn finish(self) -> Result<ScopeGraph, ScopeError> {
-        let node_count = self.names.len();
-        // Compressed adjacency: the targets of node n are targets[offsets[n]..offsets[n+1]],
-        // in first-seen order.
-        let mut offsets = vec![0u32; node_count + 1];
-        for &(source, _, _) in &self.edges {
-            if let Some(count) = offsets.get_mut(source as usize + 1) {
-                *count += 1;
-            }
-        }
-        for n in 0..node_count {
-            let before = offsets.get(n).copied().unwrap_or(0);
-            if let Some(slot) = offsets.get_mut(n + 1) {
-                *slot += before;
-            }
-        }
-        let mut fill: Vec<u32> = offsets.clone();
-        let mut targets = vec![(0u32, false); self.edges.len()];
-        let mut needed = vec![0u8; node_count];
-        for &(source, target, optional) in &self.edges {
-            if let Some(next) = fill.get_mut(source as usize) {
-                if let Some(slot) = targets.get_mut(*next as usize) {
-                    *slot = (target, optional);
-                }
-                *next += 1;
-            }
-            if let Some(need) = needed.get_mut(target as usize) {
-                *need |= need_bit(optional);
-            }
-        }
-        for &(node, optional) in &self.top {
+        let (offsets, targets) = adjacency(self.names.len(), &self.edges);
+        let mut needed = vec![0u8; self.names.len()];
+        for &(node, optional) in targets.iter().chain(&self.top) {
             if let Some(need) = needed.get_mut(node as usize) {
                 *need |= need_bit(optional);
             }
@@ -176,31 +146,95 @@ impl<'a> GraphBuilder<'a> {
     }
 }
 
-const WHITE: u8 = 0;
-const GREY: u8 = 1;
-const BLACK: u8 = 2;
+/// Compressed adjacency with duplicates merged: the targets of node `n` are
+/// `targets[offsets[n]..offsets[n + 1]]`, each `(target, optional)` once, in first-seen
+/// order, optional only if every occurrence was optional.
+fn adjacency(node_count: usize, edges: &[(u32, u32, bool)]) -> (Vec<u32>, Vec<(u32, bool)>) {
+    // Every id in `edges` is below `node_count` (ids come from `intern`), and edge counts
+    // fit in u32 (the input is far smaller), so the indexing below is in bounds.
+    let mut offsets = vec![0u32; node_count + 1];
+    if edges.is_empty() {
+        return (offsets, Vec::new());
+    }
+    for &(source, _, _) in edges {
+        offsets[source as usize + 1] += 1;
+    }
+    for n in 0..node_count {
+        offsets[n + 1] += offsets[n];
+    }
+    // Stable counting sort by source.
+    let mut cursor = offsets.clone();
+    let mut grouped = vec![(0u32, false); edges.len()];
+    for &(source, target, optional) in edges {
+        let slot = &mut cursor[source as usize];
+        grouped[*slot as usize] = (target, optional);
+        *slot += 1;
+    }
+    // Merge duplicates in place: `seen[target] = (source + 1, index of its entry)`.
+    let mut seen = vec![(0u32, 0u32); node_count];
+    let mut write = 0usize;
+    let mut read = 0usize;
+    for source in 0..node_count {
+        let end = offsets[source + 1] as usize;
+        offsets[source] = write as u32;
+        let stamp = source as u32 + 1;
+        while read < end {
+            let (target, optional) = grouped[read];
+            let (last_source, index) = &mut seen[target as usize];
+            if *last_source == stamp {
+                grouped[*index as usize].1 &= optional;
+            } else {
+                *last_source = stamp;
+                *index = write as u32;
+                grouped[write] = (target, optional);
+                write += 1;
+            }
+            read += 1;
+        }
+    }
+    offsets[node_count] = write as u32;
+    grouped.truncate(write);
+    (offsets, grouped)
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Colour {
+    /// Not reached yet.
+    White,
+    /// On the current DFS path.
+    Grey,
+    /// Finished: acyclic below, depth and size known.
+    Black,
+}
+
+#[derive(Clone, Copy)]
+struct Visit {
+    colour: Colour,
+    /// Levels from this node down, itself included.
+    depth: usize,
+    /// Bytes of this node written out, without an optional marker (saturating).
+    len: u64,
+}
 
 /// Three-colour iterative DFS over the whole graph. Returns the nodes in post-order
 /// (dependencies before dependents), or the first cycle, depth or size error.
 fn check_and_order(graph: &ScopeGraph, limits: ParseLimits) -> Result<Vec<u32>, ScopeError> {
     let node_count = graph.node_count();
-    let mut colour = vec![WHITE; node_count];
-    let mut depth = vec![0usize; node_count];
-    let mut serialized = vec![0u64; node_count];
+    let unvisited = Visit {
+        colour: Colour::White,
+        depth: 0,
+        len: 0,
+    };
+    let mut visits = vec![unvisited; node_count];
     let mut post_order = Vec::with_capacity(node_count);
     // Frames are (node, index of the next target to look at).
     let mut stack: Vec<(u32, usize)> = Vec::new();
 
-    let roots = graph
-        .top_ids()
-        .map(|(node, _)| node)
-        .chain(0..node_count as u32);
+    let roots = graph.top_ids().map(|(node, _)| node).chain(0..node_count as u32);
     for root in roots {
-        if colour.get(root as usize) != Some(&WHITE) {
-            continue;
-        }
-        if let Some(c) = colour.get_mut(root as usize) {
-            *c = GREY;
+        match visits.get_mut(root as usize) {
+            Some(visit) if visit.colour == Colour::White => visit.colour = Colour::Grey,
+            _ => continue,
         }
         stack.push((root, 0));
         while let Some(frame) = stack.last_mut() {
@@ -208,51 +242,50 @@ fn check_and_order(graph: &ScopeGraph, limits: ParseLimits) -> Result<Vec<u32>, 
             let targets = graph.target_ids(node);
             if let Some(&(child, _)) = targets.get(next) {
                 frame.1 += 1;
-                match colour.get(child as usize).copied() {
-                    Some(WHITE) => {
-                        if let Some(c) = colour.get_mut(child as usize) {
-                            *c = GREY;
-                        }
+                let Some(visit) = visits.get_mut(child as usize) else {
+                    continue;
+                };
+                match visit.colour {
+                    Colour::White => {
+                        visit.colour = Colour::Grey;
                         stack.push((child, 0));
                     }
-                    Some(GREY) => {
+                    Colour::Grey => {
                         return Err(ScopeError::Cycle {
                             scope: graph.name(child).to_owned(),
                         });
                     }
-                    _ => {}
+                    Colour::Black => {}
                 }
                 continue;
             }
-            // All dependencies are finished: compute this node's depth and size.
-            let mut node_depth = 1usize;
+            // Every dependency is finished: this node's depth and size follow.
+            let mut depth = 1usize;
             let mut len = graph.name(node).len() as u64;
             if !targets.is_empty() {
+                // The brackets, and a space between each pair of dependencies.
                 len = len.saturating_add(targets.len() as u64 + 1);
             }
             for &(child, optional) in targets {
-                let child = child as usize;
-                node_depth =
-                    node_depth.max(depth.get(child).copied().unwrap_or(0).saturating_add(1));
-                let child_len = serialized.get(child).copied().unwrap_or(0);
-                len = len
-                    .saturating_add(child_len)
-                    .saturating_add(u64::from(optional));
+                if let Some(visit) = visits.get(child as usize) {
+                    depth = depth.max(visit.depth.saturating_add(1));
+                    len = len
+                        .saturating_add(visit.len)
+                        .saturating_add(u64::from(optional));
+                }
             }
-            if node_depth > limits.max_depth {
+            if depth > limits.max_depth {
                 return Err(ScopeError::TooDeep {
                     limit: limits.max_depth,
                     position: None,
                 });
             }
-            if let (Some(d), Some(s), Some(c)) = (
-                depth.get_mut(node as usize),
-                serialized.get_mut(node as usize),
-                colour.get_mut(node as usize),
-            ) {
-                *d = node_depth;
-                *s = len;
-                *c = BLACK;
+            if let Some(visit) = visits.get_mut(node as usize) {
+                *visit = Visit {
+                    colour: Colour::Black,
+                    depth,
+                    len,
+                };
             }
             post_order.push(node);
             stack.pop();
@@ -261,7 +294,7 @@ fn check_and_order(graph: &ScopeGraph, limits: ParseLimits) -> Result<Vec<u32>, 
 
     let mut total = 0u64;
     for (i, (node, optional)) in graph.top_ids().enumerate() {
-        let len = serialized.get(node as usize).copied().unwrap_or(0);
+        let len = visits.get(node as usize).map_or(0, |visit| visit.len);
         total = total
             .saturating_add(len)
             .saturating_add(u64::from(optional))
