@@ -118,6 +118,11 @@ impl BaseClient {
         }
     }
 
+    /// The clock used for wall-clock decisions (token expiry, `Retry-After` dates).
+    pub fn clock(&self) -> &Arc<dyn Clock> {
+        &self.inner.clock
+    }
+
     /// The retry settings.
     pub fn retry_config(&self) -> &RetryConfig {
         &self.inner.retry

@@ -60,7 +60,8 @@ pub use authorizer::{
     TokenRenewer,
 };
 pub use client::{
-    BaseClient, CLIENT_INFO_HEADER, ClientBuilder, DEFAULT_MAX_BODY_SIZE, SDK_VERSION,
+    BaseClient, BuildClient, CLIENT_INFO_HEADER, ClientBuilder, DEFAULT_MAX_BODY_SIZE, PlainClient,
+    SDK_VERSION,
 };
 pub use environment::{EnvVars, Environment};
 pub use error::{Error, GlobusApiError, Result};
