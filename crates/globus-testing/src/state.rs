@@ -122,6 +122,8 @@ pub(crate) struct State {
     pub(crate) projects: Vec<Value>,
     pub(crate) policies: Vec<Value>,
     pub(crate) scopes: Vec<Value>,
+    /// Ids of synthesized (well-known) scope records that were handed out, to their strings.
+    pub(crate) synthesized_scopes: HashMap<String, String>,
     /// Ids resolved from usernames or usernames derived from ids, so both directions agree.
     pub(crate) remembered: HashMap<String, String>,
 }

@@ -58,7 +58,11 @@ fn record_one(
         None => {
             let id = st.next_consent_id;
             st.next_consent_id += 1;
-            let scope_id = super::scopes::record_for(st, &s.base)
+            let rec = super::scopes::record_for(st, &s.base);
+            if let Some(rec) = &rec {
+                super::scopes::remember(st, rec);
+            }
+            let scope_id = rec
                 .and_then(|r| r.get("id").and_then(Value::as_str).map(str::to_owned))
                 .unwrap_or_else(|| name_uuid("scope", &s.base));
             let mut path = parent.to_vec();

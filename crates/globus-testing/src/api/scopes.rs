@@ -47,6 +47,16 @@ pub(crate) fn record_for(st: &FakeState, scope_string: &str) -> Option<Value> {
     }))
 }
 
+/// Remembers a synthesized record's id so `dependent_scopes` can refer to it.
+pub(crate) fn remember(st: &mut FakeState, rec: &Value) {
+    if let (Some(id), Some(s)) = (
+        rec.get("id").and_then(Value::as_str),
+        rec.get("scope_string").and_then(Value::as_str),
+    ) {
+        st.synthesized_scopes.insert(id.to_owned(), s.to_owned());
+    }
+}
+
 fn apply(rec: &mut Map<String, Value>, body: &Map<String, Value>) -> Result<(), Response> {
     for key in ["name", "description"] {
         if let Some(v) = opt_string(body, key)? {
@@ -168,15 +178,21 @@ pub(crate) async fn list(State(app): State<Arc<App>>, headers: HeaderMap, uri: U
         return resp;
     }
     let q = query(&uri);
-    let st = app.state();
+    let mut st = app.state();
     let found: Vec<Value> = match (param(&q, "scope_strings"), param(&q, "ids")) {
         (Some(_), Some(_)) => {
             return bad_request("Only one of 'scope_strings' or 'ids' may be given");
         }
-        (Some(strings), None) => csv(strings)
-            .iter()
-            .filter_map(|s| record_for(&st, s))
-            .collect(),
+        (Some(strings), None) => {
+            let found: Vec<Value> = csv(strings)
+                .iter()
+                .filter_map(|s| record_for(&st, s))
+                .collect();
+            for rec in &found {
+                remember(&mut st, rec);
+            }
+            found
+        }
         (None, Some(ids)) => csv(ids)
             .iter()
             .filter_map(|id| position(&st.scopes, id).map(|i| st.scopes[i].clone()))

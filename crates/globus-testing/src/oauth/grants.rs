@@ -142,6 +142,7 @@ fn registered_dependents(app: &App, scope_strings: &[String]) -> Vec<String> {
             .find(|s| s.get("id").and_then(Value::as_str) == Some(id))
             .and_then(|s| s.get("scope_string").and_then(Value::as_str))
             .map(str::to_owned)
+            .or_else(|| st.synthesized_scopes.get(id).cloned())
     };
     st.scopes
         .iter()
