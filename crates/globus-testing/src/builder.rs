@@ -129,14 +129,14 @@ impl FakeGlobusAuthBuilder {
     pub async fn build(self) -> Result<FakeGlobusAuth, Error> {
         let (app, addr, tx, serve) = prepare(self.config).await?;
         tokio::spawn(serve);
-        Ok(FakeGlobusAuth::new(app, addr, tx))
+        Ok(FakeGlobusAuth::new(app, addr, tx, None))
     }
 
     /// Starts the fake on a thread of its own with its own runtime, so it keeps serving while
     /// the caller blocks (e.g. while a test runs a built binary). Callable from sync code.
     pub fn build_in_background(self) -> Result<FakeGlobusAuth, Error> {
         let (result_tx, result_rx) = std::sync::mpsc::channel();
-        std::thread::Builder::new()
+        let thread = std::thread::Builder::new()
             .name("globus-testing-fake-auth".into())
             .spawn(move || {
                 let rt = match tokio::runtime::Builder::new_current_thread()
@@ -165,7 +165,7 @@ impl FakeGlobusAuthBuilder {
         let (app, addr, tx) = result_rx
             .recv()
             .map_err(|e| Error::Background(e.to_string()))??;
-        Ok(FakeGlobusAuth::new(app, addr, tx))
+        Ok(FakeGlobusAuth::new(app, addr, tx, Some(thread)))
     }
 }
 

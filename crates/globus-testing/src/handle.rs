@@ -27,7 +27,19 @@ struct Inner {
     app: Arc<App>,
     addr: SocketAddr,
     // Dropping the sender (with the last handle) stops the server.
-    _shutdown: watch::Sender<bool>,
+    shutdown: Option<watch::Sender<bool>>,
+    // The server's own thread, in background mode.
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Drop for Inner {
+    fn drop(&mut self) {
+        drop(self.shutdown.take());
+        if let Some(thread) = self.thread.take() {
+            // The thread ends as soon as its accept loop sees the closed channel.
+            let _ = thread.join();
+        }
+    }
 }
 
 /// A running fake Globus Auth server on `127.0.0.1`. Cheap to clone; the server stops when
@@ -49,12 +61,18 @@ impl fmt::Debug for FakeGlobusAuth {
 }
 
 impl FakeGlobusAuth {
-    pub(crate) fn new(app: Arc<App>, addr: SocketAddr, shutdown: watch::Sender<bool>) -> Self {
+    pub(crate) fn new(
+        app: Arc<App>,
+        addr: SocketAddr,
+        shutdown: watch::Sender<bool>,
+        thread: Option<std::thread::JoinHandle<()>>,
+    ) -> Self {
         Self {
             inner: Arc::new(Inner {
                 app,
                 addr,
-                _shutdown: shutdown,
+                shutdown: Some(shutdown),
+                thread,
             }),
         }
     }
