@@ -54,13 +54,12 @@ pub(crate) fn well_known_idps() -> Vec<Idp> {
 /// The provider for a domain: a well-known one, or one derived from the domain name.
 pub(crate) fn idp_for_domain(domain: &str) -> Idp {
     let domain = domain.to_ascii_lowercase();
-    if domain != CLIENTS_DOMAIN {
-        if let Some(idp) = well_known_idps()
+    if domain != CLIENTS_DOMAIN
+        && let Some(idp) = well_known_idps()
             .into_iter()
             .find(|i| i.domains.contains(&domain))
-        {
-            return idp;
-        }
+    {
+        return idp;
     }
     let name = if domain == CLIENTS_DOMAIN {
         "Globus Auth".to_owned()
@@ -88,17 +87,18 @@ pub(crate) fn idp_for_username(username: &str) -> Idp {
 /// The id any username resolves to.
 pub(crate) fn id_for_username(username: &str) -> String {
     let lower = username.to_ascii_lowercase();
-    if let Some(client) = lower.strip_suffix(&format!("@{CLIENTS_DOMAIN}")) {
-        if let Some(id) = crate::util::parse_uuid(client) {
-            return id;
-        }
+    if let Some(client) = lower.strip_suffix(&format!("@{CLIENTS_DOMAIN}"))
+        && let Some(id) = crate::util::parse_uuid(client)
+    {
+        return id;
     }
     name_uuid("identity", &lower)
 }
 
 /// The username an unknown id resolves to.
 pub(crate) fn username_for_id(id: &str) -> String {
-    format!("user-{}@example.org", &id.replace('-', "")[..8])
+    let hex: String = id.chars().filter(|c| *c != '-').take(8).collect();
+    format!("user-{}@example.org", hex.to_ascii_lowercase())
 }
 
 /// An identity record as `/v2/api/identities` returns it.
@@ -190,6 +190,7 @@ mod tests {
             username_for_id("46bd0f56-e24f-11e5-a510-131bef46955c"),
             "user-46bd0f56@example.org"
         );
+        assert_eq!(username_for_id("ab"), "user-ab@example.org");
         assert_eq!(idp_for_domain("globusid.org").name, "Globus ID");
         assert_eq!(idp_for_domain("uchicago.edu").short_name, "uchicago.edu");
         let client = "7fb58e00-839d-44e3-8047-10a502612dca";

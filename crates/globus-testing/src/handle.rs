@@ -302,3 +302,12 @@ impl FakeGlobusAuth {
             .is_some_and(|r| r.active(now))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn handle_is_send_sync_clone() {
+        fn check<T: Send + Sync + Clone + 'static>() {}
+        check::<super::FakeGlobusAuth>();
+    }
+}

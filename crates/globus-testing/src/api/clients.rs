@@ -152,10 +152,10 @@ fn create_inner(app: &App, caller: &Caller, body: &Map<String, Value>) -> Result
     };
     let project = opt_string(body, "project")?;
     let mut rec = client_json(&id, &name, &client_type, &[], project.as_deref());
-    if let Caller::Client(parent) = caller {
-        if project.is_none() {
-            rec["parent_client"] = json!(parent);
-        }
+    if let Caller::Client(parent) = caller
+        && project.is_none()
+    {
+        rec["parent_client"] = json!(parent);
     }
     if let Some(obj) = rec.as_object_mut() {
         apply(obj, body)?;

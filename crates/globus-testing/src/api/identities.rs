@@ -31,10 +31,11 @@ pub(crate) async fn get_identities(
     if ids.is_some() && usernames.is_some() {
         return bad_request("Only one of 'ids' or 'usernames' may be given");
     }
-    if let Some(p) = param(&q, "provision") {
-        if !p.eq_ignore_ascii_case("true") && !p.eq_ignore_ascii_case("false") {
-            return bad_request("'provision' must be 'true' or 'false'");
-        }
+    if let Some(p) = param(&q, "provision")
+        && !p.eq_ignore_ascii_case("true")
+        && !p.eq_ignore_ascii_case("false")
+    {
+        return bad_request("'provision' must be 'true' or 'false'");
     }
     let mut found: Vec<Value> = Vec::new();
     let mut seen: Vec<String> = Vec::new();
@@ -44,20 +45,20 @@ pub(crate) async fn get_identities(
             let Some(id) = parse_uuid(&raw) else {
                 return bad_request(&format!("Invalid identity id {raw:?}: not a UUID"));
             };
-            if let Some(identity) = st.identity_by_id(&app.config, &id) {
-                if !seen.contains(&identity.id) {
-                    seen.push(identity.id.clone());
-                    found.push(identity.to_json());
-                }
+            if let Some(identity) = st.identity_by_id(&app.config, &id)
+                && !seen.contains(&identity.id)
+            {
+                seen.push(identity.id.clone());
+                found.push(identity.to_json());
             }
         }
     } else if let Some(usernames) = usernames {
         for username in csv(usernames) {
-            if let Some(identity) = st.identity_by_username(&app.config, &username) {
-                if !seen.contains(&identity.id) {
-                    seen.push(identity.id.clone());
-                    found.push(identity.to_json());
-                }
+            if let Some(identity) = st.identity_by_username(&app.config, &username)
+                && !seen.contains(&identity.id)
+            {
+                seen.push(identity.id.clone());
+                found.push(identity.to_json());
             }
         }
     }
@@ -122,10 +123,10 @@ pub(crate) async fn get_identity_providers(
                         "Invalid identity provider id {raw:?}: not a UUID"
                     ));
                 };
-                if let Some(idp) = known.iter().find(|i| i.id == id) {
-                    if !out.contains(idp) {
-                        out.push(idp.clone());
-                    }
+                if let Some(idp) = known.iter().find(|i| i.id == id)
+                    && !out.contains(idp)
+                {
+                    out.push(idp.clone());
                 }
             }
         }

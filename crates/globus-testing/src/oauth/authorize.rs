@@ -99,10 +99,11 @@ pub(crate) async fn authorize(State(app): State<Arc<App>>, uri: Uri) -> Response
             );
         }
     };
-    if let Some(p) = param(&q, "prompt") {
-        if p != "login" && p != "none" {
-            return fail("invalid_request", "prompt must be 'login'");
-        }
+    if let Some(p) = param(&q, "prompt")
+        && p != "login"
+        && p != "none"
+    {
+        return fail("invalid_request", "prompt must be 'login'");
     }
 
     let code = random_token();

@@ -56,13 +56,13 @@ pub(crate) async fn introspect(
         "username": identity.username,
     });
     let includes = param(&form, "include").unwrap_or("");
-    if includes.split(',').any(|i| i.trim() == "identity_set") {
-        if let Some(obj) = body.as_object_mut() {
-            obj.insert(
-                "identity_set".into(),
-                Value::Array(vec![json!(identity.id)]),
-            );
-        }
+    if includes.split(',').any(|i| i.trim() == "identity_set")
+        && let Some(obj) = body.as_object_mut()
+    {
+        obj.insert(
+            "identity_set".into(),
+            Value::Array(vec![json!(identity.id)]),
+        );
     }
     respond::ok(&body)
 }
