@@ -201,6 +201,27 @@ async fn authorize_rejects_bad_clients_redirects_and_scopes() {
         other => panic!("expected invalid_request, got {other:?}"),
     }
 
+    // Session parameters: accepted when well-formed, logged for assertions.
+    let mut url = native_authorize_url(&fake, "openid", &verifier, &redirect, false);
+    url.query_pairs_mut()
+        .append_pair("session_required_mfa", "True")
+        .append_pair("session_required_single_domain", "uchicago.edu,globus.org")
+        .append_pair("session_message", "hi there")
+        .append_pair("prompt", "login");
+    assert!(fake.authorize(&url).await.is_ok());
+    let logged = fake.last_request().unwrap();
+    assert_eq!(
+        logged.query_param("session_required_mfa").as_deref(),
+        Some("True")
+    );
+    let mut url = native_authorize_url(&fake, "openid", &verifier, &redirect, false);
+    url.query_pairs_mut()
+        .append_pair("session_required_mfa", "yes");
+    assert!(matches!(
+        fake.authorize(&url).await,
+        Err(Error::AuthorizeDenied { .. })
+    ));
+
     // Dependent-scope syntax is accepted.
     let scope = format!("https://auth.globus.org/scopes/abc/all[{TRANSFER}]");
     let url = native_authorize_url(&fake, &scope, &verifier, &redirect, false);

@@ -106,6 +106,29 @@ pub(crate) async fn authorize(State(app): State<Arc<App>>, uri: Uri) -> Response
         return fail("invalid_request", "prompt must be 'login'");
     }
 
+    // Session parameters (from a GARE or `oauth2_get_authorize_url`): the fake user always
+    // satisfies them; only their syntax is checked. They stay visible in the request log.
+    if let Some(mfa) = param(&q, "session_required_mfa")
+        && !matches!(mfa, "True" | "False" | "true" | "false")
+    {
+        return fail(
+            "invalid_request",
+            "session_required_mfa must be True or False",
+        );
+    }
+    for key in [
+        "session_required_identities",
+        "session_required_single_domain",
+        "session_required_policies",
+    ] {
+        if param(&q, key).is_some_and(|v| v.split(',').any(|x| x.trim().is_empty())) {
+            return fail(
+                "invalid_request",
+                &format!("{key} must be a comma-separated list"),
+            );
+        }
+    }
+
     let code = random_token();
     let user_id = app.config.user.id.clone();
     {
