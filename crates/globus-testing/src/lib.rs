@@ -95,6 +95,15 @@
 //! advances time, and injected delays cost nothing. [`FakeGlobusAuth::advance_clock`] moves
 //! it by hand.
 //!
+//! ## Design
+//!
+//! Routing is [axum] 0.8 with no default features, on the hyper 1 stack the workspace already
+//! builds; the accept loop is the fake's own (hyper's HTTP/1 connection API), so that a fault
+//! can close a connection without any response. RSA keys, signatures and digests use
+//! aws-lc-rs, already in the graph under rustls and jsonwebtoken. State sits behind mutexes
+//! that are never held across an `.await`.
+//!
+//! [axum]: https://docs.rs/axum
 //! [httpmock]: https://docs.rs/httpmock
 
 #![warn(missing_docs)]
