@@ -1,0 +1,306 @@
+//! The one path every request takes: authorize, send, read the body within limits,
+//! classify the outcome, retry or return.
+
+use std::sync::Arc;
+
+use bytes::{Bytes, BytesMut};
+use http::header::{AUTHORIZATION, CONTENT_TYPE, LOCATION, RETRY_AFTER};
+use http::{HeaderMap, HeaderValue, StatusCode};
+use tracing::Instrument as _;
+use url::Url;
+
+use crate::authorizer::Authorizer;
+use crate::client::{BaseClient, ClientInner};
+use crate::environment::url_without_query;
+use crate::error::{Error, ErrorContext, GlobusApiError, NetworkError, NetworkErrorKind, Result};
+use crate::request::Request;
+use crate::response::Response;
+use crate::retry::{Decision, Outcome, decide};
+
+/// A response whose body has been read.
+struct RawResponse {
+    status: StatusCode,
+    headers: HeaderMap,
+    body: Bytes,
+}
+
+/// Why one attempt produced no response.
+enum AttemptError {
+    Network(NetworkErrorKind, reqwest::Error),
+    BodyTooLarge,
+}
+
+impl BaseClient {
+    /// Sends a request: the shared path behind every API method.
+    ///
+    /// For each attempt it asks the authorizer for a fresh header, sends, and reads the
+    /// body up to the size limit. [`retry::decide`](crate::retry::decide) then says whether
+    /// to return, re-authorize (once, on 401) or wait and retry. A 2xx becomes a
+    /// [`Response`]; anything else an [`Error`]. The whole call is bounded by the client's
+    /// deadline, if one is set.
+    pub async fn execute(&self, request: Request) -> Result<Response> {
+        let url = self.url_with_query(&request)?;
+        let display_url = url_without_query(&url);
+        let attempts = execute_attempts(&self.inner, &request, &url, &display_url);
+        match self.inner.deadline {
+            None => attempts.await,
+            Some(deadline) => match tokio::time::timeout(deadline, attempts).await {
+                Ok(result) => result,
+                Err(_) => Err(NetworkError::new(
+                    NetworkErrorKind::DeadlineExceeded,
+                    request.method.clone(),
+                    display_url,
+                    None,
+                )
+                .into()),
+            },
+        }
+    }
+
+    fn url_with_query(&self, request: &Request) -> Result<Url> {
+        let mut url = self.resolve(&request.path)?;
+        if !request.query.is_empty() {
+            let mut pairs = url.query_pairs_mut();
+            for (key, value) in &request.query {
+                pairs.append_pair(key, value);
+            }
+        }
+        Ok(url)
+    }
+}
+
+async fn execute_attempts(
+    inner: &ClientInner,
+    request: &Request,
+    url: &Url,
+    display_url: &str,
+) -> Result<Response> {
+    let authorizer: Option<&Arc<dyn Authorizer>> = if request.authorize {
+        inner.authorizer.as_ref()
+    } else {
+        None
+    };
+    let mut reauthorized = false;
+    let mut attempt: u32 = 0;
+    loop {
+        let authorization = match authorizer {
+            Some(authorizer) => Some(authorizer.authorization_header().await?),
+            None => None,
+        };
+        let span = tracing::debug_span!(
+            "globus_request",
+            method = %request.method,
+            url = %display_url,
+            attempt,
+            status = tracing::field::Empty,
+        );
+        let result = send_once(inner, request, url, authorization.as_ref())
+            .instrument(span.clone())
+            .await;
+        let outcome = match &result {
+            Ok(raw) => {
+                span.record("status", raw.status.as_u16());
+                Outcome::Response {
+                    status: raw.status,
+                    retry_after: raw.headers.get(RETRY_AFTER).and_then(|v| v.to_str().ok()),
+                }
+            }
+            Err(AttemptError::Network(kind, _)) => Outcome::Network(*kind),
+            Err(AttemptError::BodyTooLarge) => Outcome::Fatal,
+        };
+        let may_reauthorize = authorizer.is_some() && !reauthorized;
+        let decision = decide(
+            &inner.retry,
+            outcome,
+            attempt,
+            request.idempotency,
+            may_reauthorize,
+            inner.clock.now_unix(),
+        );
+        match (decision, authorizer) {
+            (Decision::Reauthorize, Some(authorizer)) => {
+                let rejected = authorization.flatten();
+                if authorizer.handle_missing_authorization(rejected.as_ref()) {
+                    tracing::debug!(parent: &span, "401: credentials renewed, retrying once");
+                    reauthorized = true;
+                    continue;
+                }
+                return finish(
+                    inner,
+                    request,
+                    display_url,
+                    authorizer_scheme(Some(authorizer)),
+                    result,
+                );
+            }
+            (Decision::Retry(delay), _) => {
+                tracing::debug!(parent: &span, ?delay, "retrying after a transient failure");
+                tokio::time::sleep(delay).await;
+                attempt += 1;
+            }
+            _ => {
+                return finish(
+                    inner,
+                    request,
+                    display_url,
+                    authorizer_scheme(authorizer),
+                    result,
+                );
+            }
+        }
+    }
+}
+
+fn authorizer_scheme(authorizer: Option<&Arc<dyn Authorizer>>) -> Option<&'static str> {
+    authorizer.and_then(|a| a.scheme())
+}
+
+async fn send_once(
+    inner: &ClientInner,
+    request: &Request,
+    url: &Url,
+    authorization: Option<&Option<HeaderValue>>,
+) -> std::result::Result<RawResponse, AttemptError> {
+    let mut headers = inner.default_headers.clone();
+    for (name, value) in &request.headers {
+        headers.insert(name, value.clone());
+    }
+    match authorization {
+        Some(Some(value)) => {
+            headers.insert(AUTHORIZATION, value.clone());
+        }
+        Some(None) => {
+            headers.remove(AUTHORIZATION);
+        }
+        None => {}
+    }
+    let mut builder = inner.http.request(request.method.clone(), url.clone());
+    if let Some(body) = &request.body {
+        headers.insert(CONTENT_TYPE, body.content_type.clone());
+        builder = builder.body(body.bytes.clone());
+    }
+    let response = builder
+        .headers(headers)
+        .send()
+        .await
+        .map_err(classify_send_error)?;
+    let status = response.status();
+    let headers = response.headers().clone();
+    let body = read_body(response, inner.max_body_size).await?;
+    Ok(RawResponse {
+        status,
+        headers,
+        body,
+    })
+}
+
+/// Reads a body, refusing to go past `limit` bytes (checked against `Content-Length`
+/// first, then while streaming, so a lying or absent length cannot exhaust memory).
+async fn read_body(
+    mut response: reqwest::Response,
+    limit: usize,
+) -> std::result::Result<Bytes, AttemptError> {
+    let declared = response.content_length();
+    if declared.is_some_and(|len| len > limit as u64) {
+        return Err(AttemptError::BodyTooLarge);
+    }
+    let capacity = declared.map_or(0, |len| usize::try_from(len).unwrap_or(limit).min(limit));
+    let mut buf = BytesMut::with_capacity(capacity);
+    loop {
+        match response.chunk().await {
+            Ok(Some(chunk)) => {
+                if buf.len() + chunk.len() > limit {
+                    return Err(AttemptError::BodyTooLarge);
+                }
+                buf.extend_from_slice(&chunk);
+            }
+            Ok(None) => return Ok(buf.freeze()),
+            Err(err) => {
+                let kind = if err.is_timeout() {
+                    NetworkErrorKind::Timeout
+                } else {
+                    NetworkErrorKind::Interrupted
+                };
+                return Err(AttemptError::Network(kind, err));
+            }
+        }
+    }
+}
+
+fn classify_send_error(err: reqwest::Error) -> AttemptError {
+    let kind = if err.is_connect() {
+        if err.is_timeout() {
+            NetworkErrorKind::ConnectTimeout
+        } else {
+            NetworkErrorKind::Connect
+        }
+    } else if err.is_timeout() {
+        NetworkErrorKind::Timeout
+    } else if err.is_request() || err.is_body() {
+        // The request may have reached the server before the connection failed.
+        NetworkErrorKind::Interrupted
+    } else {
+        NetworkErrorKind::Other
+    };
+    AttemptError::Network(kind, err)
+}
+
+fn finish(
+    inner: &ClientInner,
+    request: &Request,
+    display_url: &str,
+    authz_scheme: Option<&'static str>,
+    result: std::result::Result<RawResponse, AttemptError>,
+) -> Result<Response> {
+    let raw = match result {
+        Ok(raw) => raw,
+        Err(AttemptError::BodyTooLarge) => {
+            return Err(Error::BodyTooLarge {
+                method: request.method.clone(),
+                url: display_url.to_owned(),
+                limit: inner.max_body_size,
+            });
+        }
+        Err(AttemptError::Network(kind, err)) => {
+            return Err(NetworkError::new(
+                kind,
+                request.method.clone(),
+                display_url,
+                Some(Arc::new(err.without_url())),
+            )
+            .into());
+        }
+    };
+    if raw.status.is_success() {
+        return Ok(Response::from_parts(
+            request.method.clone(),
+            display_url,
+            raw.status,
+            raw.headers,
+            raw.body,
+        ));
+    }
+    if raw.status.is_redirection() {
+        return Err(Error::Redirect {
+            method: request.method.clone(),
+            url: display_url.to_owned(),
+            status: raw.status,
+            location: raw
+                .headers
+                .get(LOCATION)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_owned),
+        });
+    }
+    Err(GlobusApiError::from_response(
+        ErrorContext {
+            method: request.method.clone(),
+            url: display_url.to_owned(),
+            authz_scheme,
+        },
+        raw.status,
+        raw.headers,
+        &raw.body,
+    )
+    .into())
+}
