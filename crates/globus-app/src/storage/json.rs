@@ -39,7 +39,12 @@ const TORN_READ_PAUSE: Duration = Duration::from_millis(20);
 /// - removing a resource server that is not stored does not rewrite the file.
 ///
 /// Reads take no lock: the file is only ever replaced whole, so a reader sees the old or
-/// the new contents.
+/// the new contents. The lock is advisory: Python globus-sdk does not take it, so a Python
+/// process writing at the same instant can still lose an update (as two Python processes
+/// can today), but never tear the file this storage writes.
+///
+/// New records are added after the existing ones, in the map's (sorted) order; a replaced
+/// record keeps its place, as in Python.
 ///
 /// ```
 /// use globus_app::storage::{JsonTokenStorage, TokenStorage, TokenStorageData};
