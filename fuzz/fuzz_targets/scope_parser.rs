@@ -3,8 +3,8 @@
 #![no_main]
 
 use globus_scopes::{
-    Consent, ConsentForest, ParseLimits, Scope, ScopeError, ScopeGraph, ScopeParser,
-    merge_scopes, parse_scopes, serialize,
+    Consent, ConsentForest, ParseLimits, Scope, ScopeError, ScopeGraph, ScopeParser, merge_scopes,
+    parse_scopes, serialize,
 };
 use libfuzzer_sys::fuzz_target;
 
@@ -72,6 +72,11 @@ fn check_consents(scopes: &[Scope]) {
     }
     let forest = ConsentForest::new(consents).expect("generated forest is well formed");
     assert_eq!(forest.meets_scope_requirements(scopes), Ok(true));
-    let deepest = forest.trees().iter().map(|t| t.max_depth()).max().unwrap_or(0);
+    let deepest = forest
+        .trees()
+        .iter()
+        .map(|t| t.max_depth())
+        .max()
+        .unwrap_or(0);
     assert!(deepest <= 6);
 }

@@ -30,8 +30,7 @@ fn realistic_mix() -> Vec<String> {
         transfer.to_owned(),
         "urn:globus:auth:scope:groups.api.globus.org:view_my_groups_and_memberships".to_owned(),
         "https://auth.globus.org/scopes/524230d7-ea86-4a52-8312-86065a9e0417/timer".to_owned(),
-        "https://auth.globus.org/scopes/eec9b274-0c81-4334-bdc2-54e90e689b9a/run_status"
-            .to_owned(),
+        "https://auth.globus.org/scopes/eec9b274-0c81-4334-bdc2-54e90e689b9a/run_status".to_owned(),
         format!(
             "openid urn:globus:auth:scope:auth.globus.org:view_identity_set {transfer}[*{}]",
             data_access(COLLECTIONS[3])
@@ -73,7 +72,10 @@ fn mix(bencher: Bencher<'_, '_>) {
 fn single(bencher: Bencher<'_, '_>, kind: &str) {
     let text = match kind {
         "plain_urn" => "urn:globus:auth:scope:transfer.api.globus.org:all".to_owned(),
-        "url" => format!("https://auth.globus.org/scopes/{}/data_access", COLLECTIONS[0]),
+        "url" => format!(
+            "https://auth.globus.org/scopes/{}/data_access",
+            COLLECTIONS[0]
+        ),
         _ => format!(
             "urn:globus:auth:scope:transfer.api.globus.org:all\
              [*https://auth.globus.org/scopes/{}/data_access]",

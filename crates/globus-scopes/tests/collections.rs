@@ -2,9 +2,9 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use globus_scopes::{
-    AuthScopes, ComputeScopes, FlowsScopes, GcsCollectionScopes, GcsEndpointScopes,
-    GroupsScopes, NexusScopes, Scope, ScopeCollection, ScopeError, SearchScopes,
-    SpecificFlowScopes, TimersScopes, TransferScopes,
+    AuthScopes, ComputeScopes, FlowsScopes, GcsCollectionScopes, GcsEndpointScopes, GroupsScopes,
+    NexusScopes, Scope, ScopeCollection, ScopeError, SearchScopes, SpecificFlowScopes,
+    TimersScopes, TransferScopes,
 };
 
 fn strings(collection: &dyn ScopeCollection) -> Vec<String> {
@@ -76,7 +76,10 @@ fn service_scopes() {
             urn("groups.api.globus.org", "view_my_groups_and_memberships")
         ]
     );
-    assert_eq!(strings(&NexusScopes), [urn("nexus.api.globus.org", "groups")]);
+    assert_eq!(
+        strings(&NexusScopes),
+        [urn("nexus.api.globus.org", "groups")]
+    );
     assert_eq!(
         strings(&SearchScopes),
         ["all", "globus_connect_server", "ingest", "search"]
@@ -90,8 +93,15 @@ fn service_scopes() {
     assert_eq!(FlowsScopes::CLIENT_ID, flows);
     assert_eq!(
         strings(&FlowsScopes),
-        ["all", "manage_flows", "view_flows", "run", "run_status", "run_manage"]
-            .map(|name| url(flows, name))
+        [
+            "all",
+            "manage_flows",
+            "view_flows",
+            "run",
+            "run_status",
+            "run_manage"
+        ]
+        .map(|name| url(flows, name))
     );
     assert_eq!(
         FlowsScopes::run().to_string(),

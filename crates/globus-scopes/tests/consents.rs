@@ -128,7 +128,11 @@ fn mixed_requirement_shapes_and_status_ignored() {
         .with_dependency(Scope::new("B").unwrap());
     assert!(forest.meets_scope_requirements(&a_b).unwrap());
     assert!(forest.meets_scope_requirements((a_b.clone(), "D")).unwrap());
-    assert!(!forest.meets_scope_requirements([a_b.to_string(), "E".into()]).unwrap());
+    assert!(
+        !forest
+            .meets_scope_requirements([a_b.to_string(), "E".into()])
+            .unwrap()
+    );
     assert!(forest.meets_scope_requirements("").unwrap());
     assert!(matches!(
         forest.meets_scope_requirements("A["),
@@ -191,7 +195,10 @@ fn conformance_corpus_get_consents() {
         let root = &forest.nodes()[0];
         assert_eq!(root.id, 142632);
         assert_eq!(root.client, "065db752-2f43-4fe1-a633-2ee68c9da889");
-        assert_eq!(root.last_used.as_deref(), Some("2024-03-18T17:34:04.719126+00:00"));
+        assert_eq!(
+            root.last_used.as_deref(),
+            Some("2024-03-18T17:34:04.719126+00:00")
+        );
         assert_eq!(root.parent_id(), None);
         assert_eq!(forest.nodes()[1].parent_id(), Some(142632));
         assert!(forest.nodes()[1].atomically_revocable);
@@ -211,7 +218,10 @@ fn conformance_corpus_get_consents() {
 fn consent_json_errors() {
     let missing = json!({"id": 5, "scope_name": "A", "dependency_path": [5]});
     let err = Consent::from_json(&missing).unwrap_err();
-    assert!(matches!(err, ScopeError::MalformedConsent { id: Some(5), .. }));
+    assert!(matches!(
+        err,
+        ScopeError::MalformedConsent { id: Some(5), .. }
+    ));
     assert!(err.to_string().contains("missing field"));
     assert!(ConsentForest::from_json(&json!({"consents": 3})).is_err());
     assert!(ConsentForest::from_json(&json!("x")).is_err());

@@ -171,7 +171,13 @@ fn million_deep_nesting_and_huge_inputs() {
         })
     );
     let err = raised(MAX_DEPTH).parse(&format!("{text}a{}", "]".repeat(1_000_000)));
-    assert!(matches!(err, Err(ScopeError::TooDeep { position: Some(_), .. })));
+    assert!(matches!(
+        err,
+        Err(ScopeError::TooDeep {
+            position: Some(_),
+            ..
+        })
+    ));
     let just_over = "x".repeat(MAX_INPUT_LEN + 1);
     assert!(matches!(
         parse_scopes(&just_over),
@@ -227,7 +233,11 @@ fn hand_built_deep_and_shared_scopes() {
     let merged = merge_scopes(&scope, "y").unwrap();
     assert_eq!(merged.len(), 2);
     assert!(merged[0].to_string().starts_with("x63[x62[x61["));
-    assert!(merged[0].to_string().ends_with(&format!("[x0[leaf{}", "]".repeat(64))));
+    assert!(
+        merged[0]
+            .to_string()
+            .ends_with(&format!("[x0[leaf{}", "]".repeat(64)))
+    );
     // Named alike, the levels are one node with an edge to itself.
     let looped = Scope::new("x").unwrap();
     let looped = looped.with_dependency(looped.clone());

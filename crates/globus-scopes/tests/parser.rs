@@ -134,7 +134,10 @@ fn normalisation_rules() {
         ("foo *foo foo *foo", vec!["foo", "*foo"]),
         // Dependencies are a union per scope string, wherever it appears.
         ("foo[bar] foo[baz]", vec!["foo[bar baz]"]),
-        ("foo[bar[baz]] qux[bar]", vec!["foo[bar[baz]]", "qux[bar[baz]]"]),
+        (
+            "foo[bar[baz]] qux[bar]",
+            vec!["foo[bar[baz]]", "qux[bar[baz]]"],
+        ),
         ("foo[bar[baz]] bar", vec!["foo[bar[baz]]", "bar[baz]"]),
         ("foo[bar] *foo", vec!["foo[bar]", "*foo[bar]"]),
         // Optional and required collapse to required.
@@ -217,7 +220,10 @@ fn scope_parse_wants_exactly_one() {
         Scope::parse("foo bar"),
         Err(ScopeError::NotExactlyOne { count: 2 })
     );
-    assert_eq!("foo foo".parse::<Scope>().map(|s| s.to_string()), Ok("foo".into()));
+    assert_eq!(
+        "foo foo".parse::<Scope>().map(|s| s.to_string()),
+        Ok("foo".into())
+    );
     assert!("foo[".parse::<Scope>().is_err());
 }
 

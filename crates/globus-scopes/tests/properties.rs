@@ -2,7 +2,9 @@
 //! the Python algorithm), and parsing never panics.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use globus_scopes::{Scope, ScopeError, ScopeGraph, ScopeList, merge_scopes, parse_scopes, serialize};
+use globus_scopes::{
+    Scope, ScopeError, ScopeGraph, ScopeList, merge_scopes, parse_scopes, serialize,
+};
 use proptest::prelude::*;
 
 /// Names: mostly from a tiny alphabet so that scopes collide, unions and cycles happen.

@@ -14,7 +14,14 @@ fn s(text: &str) -> Scope {
 
 #[test]
 fn strings_pass_through_exactly() {
-    for text in ["foo", "*foo", "foo[bar] baz", " foo  ", "foo[bar] bar[foo]", "not[valid"] {
+    for text in [
+        "foo",
+        "*foo",
+        "foo[bar] baz",
+        " foo  ",
+        "foo[bar] bar[foo]",
+        "not[valid",
+    ] {
         assert_eq!(serialize(text, true).unwrap(), text);
         assert_eq!(serialize(text.to_owned(), true).unwrap(), text);
         assert_eq!(serialize(&text.to_owned(), true).unwrap(), text);
@@ -40,7 +47,10 @@ fn scope_objects_and_collections() {
 fn mixed_data() {
     let cases: Vec<(ScopeList, &str)> = vec![
         (("scope1", s("scope2")).into_scope_list(), "scope1 scope2"),
-        ([s("scope1"), s("scope2")].into_scope_list(), "scope1 scope2"),
+        (
+            [s("scope1"), s("scope2")].into_scope_list(),
+            "scope1 scope2",
+        ),
         (
             ([s("scope1"), s("scope2")], "scope3").into_scope_list(),
             "scope1 scope2 scope3",

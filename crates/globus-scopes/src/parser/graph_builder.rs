@@ -230,7 +230,10 @@ fn check_and_order(graph: &ScopeGraph, limits: ParseLimits) -> Result<Vec<u32>, 
     // Frames are (node, index of the next target to look at).
     let mut stack: Vec<(u32, usize)> = Vec::new();
 
-    let roots = graph.top_ids().map(|(node, _)| node).chain(0..node_count as u32);
+    let roots = graph
+        .top_ids()
+        .map(|(node, _)| node)
+        .chain(0..node_count as u32);
     for root in roots {
         match visits.get_mut(root as usize) {
             Some(visit) if visit.colour == Colour::White => visit.colour = Colour::Grey,
