@@ -1,31 +1,4 @@
 //! Parsing scope text, with limits, and merging scope lists.
-//!
-//! # Grammar
-//!
-//! ```text
-//! scopes   = *( " " ) [ scope *( 1*" " scope ) ] *( " " )
-//! scope    = [ "*" ] name [ "[" *( " " ) scope *( 1*" " scope ) *( " " ) "]" ]
-//! name     = 1*( any character except "[", "]", "*", whitespace and control characters )
-//! ```
-//!
-//! Only the space separates. `* foo`, `foo [bar]`, `foo[bar]baz`, `foo[]`, `[foo]`,
-//! `foo[[bar]]`, unbalanced brackets and a trailing `*` are errors, as in the Python SDK.
-//! Unlike Python, other whitespace (tab, newline, NBSP…) and control characters are
-//! errors rather than parts of a scope string, so nothing that could split a header or a
-//! URL line gets through.
-//!
-//! # Normalisation
-//!
-//! The text describes a graph whose nodes are scope strings, global to the whole input
-//! (see [`ScopeGraph`]): duplicates are removed, dependencies are a union per scope string
-//! wherever it appears, an edge that is both optional and required is required, and any
-//! cycle (`foo[bar] bar[foo]` included) is an error. Output order is first-seen.
-//!
-//! # Limits
-//!
-//! Parsing is linear in the input, and nothing recurses. Three limits keep the *output*
-//! bounded too; each has its own error and a public default: [`MAX_INPUT_LEN`],
-//! [`MAX_DEPTH`] and [`MAX_SERIALIZED_LEN`]. Set others with [`ParseLimits`].
 
 mod grammar;
 pub(crate) mod graph_builder;
@@ -115,6 +88,33 @@ impl Default for ParseLimits {
 
 /// A scope parser with a set of [`ParseLimits`]. [`parse_scopes`], [`Scope::parse`] and
 /// [`merge_scopes`] use one with the defaults.
+///
+/// # Grammar
+///
+/// ```text
+/// scopes   = *( " " ) [ scope *( 1*" " scope ) ] *( " " )
+/// scope    = [ "*" ] name [ "[" *( " " ) scope *( 1*" " scope ) *( " " ) "]" ]
+/// name     = 1*( any character except "[", "]", "*", whitespace and control characters )
+/// ```
+///
+/// Only the space separates. `* foo`, `foo [bar]`, `foo[bar]baz`, `foo[]`, `[foo]`,
+/// `foo[[bar]]`, unbalanced brackets and a trailing `*` are errors, as in the Python SDK.
+/// Unlike Python, other whitespace (tab, newline, NBSP…) and control characters are
+/// errors rather than parts of a scope string, so nothing that could split a header or a
+/// URL line gets through.
+///
+/// # Normalisation
+///
+/// The text describes a graph whose nodes are scope strings, global to the whole input
+/// (see [`ScopeGraph`]): duplicates are removed, dependencies are a union per scope string
+/// wherever it appears, an edge that is both optional and required is required, and any
+/// cycle (`foo[bar] bar[foo]` included) is an error. Output order is first-seen.
+///
+/// # Limits
+///
+/// Parsing is linear in the input, and nothing recurses. Three limits keep the *output*
+/// bounded too; each has its own error and a public default: [`MAX_INPUT_LEN`],
+/// [`MAX_DEPTH`] and [`MAX_SERIALIZED_LEN`]. Set others with [`ParseLimits`].
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct ScopeParser {
     limits: ParseLimits,
@@ -216,7 +216,8 @@ impl ScopeParser {
 }
 
 /// Parses scope text with the default limits: `"openid email transfer:all[*data]"` gives
-/// three scopes. See the [module documentation](self) for the grammar and normalisation.
+/// three scopes. See [`ScopeParser`] for the grammar,
+/// normalisation and limits.
 ///
 /// ```
 /// let scopes = globus_scopes::parse_scopes("foo[bar] foo[baz] *qux")?;
