@@ -14,6 +14,10 @@ pub mod token;
 pub use client::{
     AUTH_RESOURCE_SERVER, AuthClient, AuthClientBuilder, AuthClientKind, GetIdentities,
 };
+pub use client::{
+    CreateClient, CreatePolicy, CreateProject, CreateScope, GetConsents, GetIdentityProviders,
+    GetScopes, NewClientType, UpdateClient, UpdatePolicy, UpdateProject, UpdateScope,
+};
 pub use error::{AuthApiError, AuthError, Result};
 pub use login::{
     AnyLoginClient, ClientId, ConfidentialAppAuthClient, LoginClient, NativeAppAuthClient,
