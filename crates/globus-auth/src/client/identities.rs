@@ -4,6 +4,7 @@ use std::fmt;
 
 use globus_core::{ApiResponse, BaseClient};
 
+use super::validate_keys;
 use crate::error::{AuthError, Result};
 use crate::models::GetIdentitiesResponse;
 
@@ -84,16 +85,6 @@ impl<'a> GetIdentities<'a> {
             request = request.query_list("ids", ids);
         }
         Ok(request.query_pairs(self.query_params).send_json().await?)
-    }
-}
-
-/// A key holding a comma would split into two keys in the comma-joined query.
-fn validate_keys(keys: &[String], what: &str) -> Result<()> {
-    match keys.iter().find(|k| k.contains(',')) {
-        Some(bad) => Err(AuthError::Usage(format!(
-            "{what} {bad:?} contains a comma, which would inject another key into the lookup"
-        ))),
-        None => Ok(()),
     }
 }
 

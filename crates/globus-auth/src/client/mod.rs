@@ -1,19 +1,33 @@
 //! [`AuthClient`]: the Globus Auth API (identities, projects, policies, clients, scopes,
 //! consents, OpenID Connect discovery).
 
+mod clients;
+mod consents;
+mod credentials;
 mod identities;
+mod identity_providers;
 pub(crate) mod oidc;
+mod policies;
+mod projects;
+mod scopes;
 
 use std::fmt;
 
-use globus_core::{ApiPath, ApiResponse, BaseClient, BuildClient, ClientBuilder};
+use globus_core::{ApiPath, ApiResponse, BaseClient, BuildClient, ClientBuilder, RequestBuilder};
 use globus_scopes::{AuthScopes, Scope};
 use serde::de::DeserializeOwned;
 
-use crate::error::Result;
-use crate::models::{JwkSet, OpenIdConfiguration, UserInfo};
+use crate::error::{AuthError, Result};
+use crate::models::{Envelope, JwkSet, OpenIdConfiguration, UserInfo, Wrapped};
 
+pub(crate) use clients::CLIENTS;
+pub use clients::{CreateClient, NewClientType, UpdateClient};
+pub use consents::GetConsents;
 pub use identities::GetIdentities;
+pub use identity_providers::GetIdentityProviders;
+pub use policies::{CreatePolicy, UpdatePolicy};
+pub use projects::{CreateProject, UpdateProject};
+pub use scopes::{CreateScope, GetScopes, UpdateScope};
 
 /// The Globus Auth resource server.
 pub const AUTH_RESOURCE_SERVER: &str = "auth.globus.org";
@@ -123,6 +137,36 @@ impl AuthClient {
         path: ApiPath,
     ) -> Result<ApiResponse<T>> {
         Ok(self.base.get(path).send_json().await?)
+    }
+}
+
+/// Sends a request whose answer wraps one resource (`{"project": {...}}`) and unwraps it;
+/// the response's raw JSON keeps the wrapper.
+pub(crate) async fn send_wrapped<T: Wrapped>(
+    request: RequestBuilder<'_>,
+) -> Result<ApiResponse<T>> {
+    Ok(request
+        .send_json::<Envelope<T>>()
+        .await?
+        .map(Envelope::into_inner))
+}
+
+/// Collects strings (Python's "listify").
+pub(crate) fn strings<I>(values: I) -> Vec<String>
+where
+    I: IntoIterator,
+    I::Item: Into<String>,
+{
+    values.into_iter().map(Into::into).collect()
+}
+
+/// A key holding a comma would split into two keys in the comma-joined query.
+pub(crate) fn validate_keys(keys: &[String], what: &str) -> Result<()> {
+    match keys.iter().find(|k| k.contains(',')) {
+        Some(bad) => Err(AuthError::Usage(format!(
+            "{what} {bad:?} contains a comma, which would inject another key into the lookup"
+        ))),
+        None => Ok(()),
     }
 }
 

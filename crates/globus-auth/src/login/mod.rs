@@ -2,6 +2,7 @@
 //! (client secret), and the [`LoginClient`] behaviour they share (Python's
 //! `AuthLoginClient`).
 
+mod client_admin;
 mod confidential;
 mod native;
 

@@ -4,12 +4,39 @@
 //! omits fields in some answers (an update may echo only what changed), most fields are
 //! optional. The raw JSON of any response stays reachable through
 //! [`ApiResponse::raw_json`](globus_core::ApiResponse::raw_json).
+//!
+//! Single resources come back from Globus Auth inside a wrapper named after them
+//! (`{"project": {...}}`, `{"client": {...}}`, …). The [`AuthClient`](crate::AuthClient)
+//! methods unwrap it: `get_project` gives an `ApiResponse<Project>`, whose `raw_json()` is
+//! still the whole body, wrapper included. Lists (`{"projects": [...]}`) are typed
+//! responses you can iterate, as Python's `IterableResponse`s are. The one exception is
+//! client creation, whose answer has a sibling of the wrapper ([`CreatedClient`]).
 
+mod client;
+mod consent;
+mod credential;
 mod identity;
+mod identity_provider;
 mod oidc;
+mod policy;
+mod project;
+mod scope;
 
+pub use client::{
+    Client, ClientIncluded, ClientLinks, ClientType, CreatedClient, GetClientsResponse, Visibility,
+};
+pub use consent::GetConsentsResponse;
+pub use credential::{ClientCredential, GetClientCredentialsResponse};
 pub use identity::{GetIdentitiesResponse, Identity, IdentityStatus};
+pub use identity_provider::{GetIdentityProvidersResponse, IdentityProvider};
 pub use oidc::{Jwk, JwkSet, OpenIdConfiguration, UserInfo};
+pub use policy::{GetPoliciesResponse, Policy};
+pub use project::{GetProjectsResponse, Project, ProjectAdminGroup, ProjectAdmins};
+pub use scope::{GetScopesResponse, ScopeRecord};
+
+pub(crate) use envelope::{Envelope, Wrap, Wrapped};
+
+mod envelope;
 
 /// Extra JSON members a model does not name.
 pub type Extra = serde_json::Map<String, serde_json::Value>;
@@ -55,3 +82,14 @@ macro_rules! iterable_response {
     };
 }
 pub(crate) use iterable_response;
+
+/// Reads `null` (or an absent field, with `#[serde(default)]`) as the type's default: for
+/// lists Globus Auth sometimes sends as `null` where an empty list is meant.
+pub(crate) fn null_as_default<'de, D, T>(deserializer: D) -> Result<T, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: Default + serde::Deserialize<'de>,
+{
+    use serde::Deserialize;
+    Ok(Option::<T>::deserialize(deserializer)?.unwrap_or_default())
+}
