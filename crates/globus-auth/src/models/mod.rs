@@ -11,6 +11,9 @@ mod oidc;
 pub use identity::{GetIdentitiesResponse, Identity, IdentityStatus};
 pub use oidc::{Jwk, JwkSet, OpenIdConfiguration, UserInfo};
 
+mod introspect; // token introspection (login clients)
+pub use introspect::IntrospectResponse;
+
 /// Extra JSON members a model does not name.
 pub type Extra = serde_json::Map<String, serde_json::Value>;
 
