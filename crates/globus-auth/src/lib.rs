@@ -4,6 +4,7 @@
 //! [`ConfidentialAppAuthClient`] login clients with their OAuth2 flows, and
 //! [token responses](token).
 #![warn(missing_docs)]
+#![doc = include_str!("../docs/login-flows.md")]
 
 pub mod authorizers;
 mod client;
