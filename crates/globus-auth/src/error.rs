@@ -66,6 +66,16 @@ pub enum AuthError {
     /// whitespace or control characters inside, a pasted URL). The code is not quoted.
     #[error("invalid authorization code: {0}")]
     InvalidAuthorizationCode(&'static str),
+
+    /// The login redirected back with an OAuth2 `error` (e.g. `access_denied`) and the
+    /// right `state`: the user (or Globus Auth) refused the authorization.
+    #[error("authorization denied: {error}{}", description.as_deref().map(|d| format!(" ({d})")).unwrap_or_default())]
+    AuthorizationDenied {
+        /// The OAuth2 error code.
+        error: String,
+        /// The `error_description`, if any.
+        description: Option<String>,
+    },
 }
 
 impl AuthError {

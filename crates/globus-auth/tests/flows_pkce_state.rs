@@ -265,3 +265,88 @@ fn flows_are_send_and_consumed() {
     check::<globus_auth::AuthorizationCodeFlow>();
     check::<ConfidentialAppAuthClient>();
 }
+
+#[tokio::test]
+async fn callbacks_are_checked_state_first() {
+    let server = MockServer::start_async().await;
+    let token = server
+        .mock_async(|when, then| {
+            when.method(POST)
+                .path("/v2/oauth2/token")
+                .form_urlencoded_tuple("code", "good-code");
+            then.status(200).json_body(login_support::token_body(
+                "auth.globus.org",
+                "openid",
+                "AT",
+                None,
+            ));
+        })
+        .await;
+    let base = server.base_url();
+    let client = native(&base);
+    let start = || {
+        client
+            .oauth2_start_flow("openid")
+            .unwrap()
+            .with_redirect_uri("http://127.0.0.1:9/cb")
+    };
+
+    let flow = start();
+    let state = flow.state().secret().clone();
+    type Expect = fn(&AuthError) -> bool;
+    let cases: Vec<(String, Expect)> = vec![
+        ("code=good-code".into(), |e| {
+            matches!(e, AuthError::StateMismatch)
+        }),
+        (format!("code=good-code&state={state}&state={state}"), |e| {
+            matches!(e, AuthError::StateMismatch)
+        }),
+        ("code=good-code&state=forged".into(), |e| {
+            matches!(e, AuthError::StateMismatch)
+        }),
+        // An error without the right state is a mismatch, not a denial.
+        ("error=access_denied&state=forged".into(), |e| {
+            matches!(e, AuthError::StateMismatch)
+        }),
+        (
+            format!("error=access_denied&error_description=%3Cscript%3E&state={state}"),
+            |e| {
+                matches!(e, AuthError::AuthorizationDenied { error, description }
+                    if error == "access_denied" && description.as_deref() == Some("<script>"))
+            },
+        ),
+        (format!("state={state}"), |e| {
+            matches!(e, AuthError::InvalidAuthorizationCode(_))
+        }),
+        (format!("code=a&code=b&state={state}"), |e| {
+            matches!(e, AuthError::InvalidAuthorizationCode(_))
+        }),
+        (format!("code=a+b&state={state}"), |e| {
+            matches!(e, AuthError::InvalidAuthorizationCode(_))
+        }),
+    ];
+    for (query, expected) in cases {
+        let flow = start().with_state(state.clone());
+        let err = flow
+            .exchange_callback(&format!("http://127.0.0.1:9/cb?{query}"))
+            .await
+            .unwrap_err();
+        assert!(expected(&err), "{query}: {err:?}");
+    }
+    assert_eq!(token.calls_async().await, 0);
+
+    // The genuine callback, as a full URL (with a fragment) or a bare query.
+    flow.exchange_callback(&format!(
+        "http://127.0.0.1:9/cb?code=good-code&state={state}#x"
+    ))
+    .await
+    .unwrap();
+    let flow = confidential(&base)
+        .oauth2_start_flow("https://app/cb", "openid")
+        .unwrap();
+    let state = flow.state().secret().clone();
+    flow.exchange_callback(&format!("state={state}&code=good-code"))
+        .await
+        .unwrap();
+    assert_eq!(token.calls_async().await, 2);
+}

@@ -323,3 +323,26 @@ async fn discovery_sends_no_client_secret() {
     config.assert_calls_async(1).await;
     jwk.assert_calls_async(1).await;
 }
+
+#[tokio::test]
+async fn oauth2_token_uses_basic() {
+    let server = MockServer::start_async().await;
+    let mock = basic_mock(
+        &server,
+        "/v2/oauth2/token",
+        "grant_type=custom&a=2",
+        token_body("auth.globus.org", "openid", "AT", None),
+    )
+    .await;
+    confidential(&server.base_url())
+        .oauth2_token(
+            vec![
+                ("grant_type".into(), "custom".into()),
+                ("a".into(), "1".into()),
+            ],
+            vec![("a".into(), "2".into())],
+        )
+        .await
+        .unwrap();
+    mock.assert_calls_async(1).await;
+}

@@ -152,6 +152,24 @@ impl AuthorizationCodeFlow {
         self.send(code).await
     }
 
+    /// Reads the redirect back from Globus Auth — the full callback URL or its query
+    /// string, exactly as received — and exchanges its code.
+    ///
+    /// The `state` is checked first (exactly one, equal to this flow's, in constant time),
+    /// then an `error` is reported, then the single `code` is exchanged; nothing is sent
+    /// unless all of that holds.
+    ///
+    /// # Errors
+    /// [`AuthError::StateMismatch`] for a missing, duplicated or different state,
+    /// [`AuthError::AuthorizationDenied`] for an `error=` callback,
+    /// [`AuthError::InvalidAuthorizationCode`] for a missing, duplicated or malformed code,
+    /// and the errors of [`exchange_code`](Self::exchange_code).
+    #[doc(alias = "oauth2_exchange_code_for_tokens")]
+    pub async fn exchange_callback(self, callback: &str) -> Result<OAuthTokenResponse> {
+        let code = self.core.read_callback(callback)?;
+        self.send(code).await
+    }
+
     async fn send(self, code: String) -> Result<OAuthTokenResponse> {
         let form = vec![
             ("grant_type".to_owned(), "authorization_code".to_owned()),

@@ -10,7 +10,7 @@
 //! | `GlobusNativeAppFlowManager` | [`NativeAppFlow`] |
 //! | `GlobusAuthorizationCodeFlowManager` | [`AuthorizationCodeFlow`] |
 //! | `oauth2_get_authorize_url(session_…=…, query_params=…)` | [`NativeAppFlow::authorize_url_with`] + [`AuthorizeParams`] |
-//! | `oauth2_exchange_code_for_tokens(code)` | [`NativeAppFlow::exchange_code`] |
+//! | `oauth2_exchange_code_for_tokens(code)` | [`NativeAppFlow::exchange_code`], [`NativeAppFlow::exchange_callback`] |
 //!
 //! Differences from Python, all on the safe side:
 //! - **`state` is random** (32 bytes from a CSPRNG) unless set with `with_state` (Python's
@@ -19,6 +19,8 @@
 //!   skips the check only when the caller fixed the state, or for a native app using
 //!   Globus's "show the code" page (no state comes back to the app there; PKCE binds the
 //!   code to this flow).
+//! - [`exchange_callback`](NativeAppFlow::exchange_callback) reads the redirect itself:
+//!   exactly one `state` (checked before anything else), then `error=`, then one `code`.
 //! - Codes are trimmed and refused if they contain whitespace or control characters or
 //!   look like a URL.
 //! - Extra query parameters cannot override `client_id`, `redirect_uri`, `state`,
@@ -134,6 +136,11 @@ impl FlowCore {
         self.login
             .token_response(&form, Idempotency::SingleUse)
             .await
+    }
+
+    fn read_callback(&self, callback: &str) -> Result<String> {
+        let code = state::read_callback(&self.state, callback)?;
+        state::clean_code(&code)
     }
 
     fn state_token(&self) -> &CsrfToken {

@@ -53,6 +53,49 @@ impl FlowState {
     }
 }
 
+/// Reads the redirect back from the authorize endpoint (a full URL or just its query):
+/// checks the `state` first — exactly one, equal to ours — then reports an OAuth2
+/// `error`, then returns the one `code`.
+pub(crate) fn read_callback(state: &FlowState, callback: &str) -> Result<AuthorizationCode> {
+    let query = match callback.split_once('?') {
+        Some((_, query)) => query,
+        None => callback,
+    };
+    let query = query.split('#').next().unwrap_or_default();
+    let pairs: Vec<(String, String)> = url::form_urlencoded::parse(query.as_bytes())
+        .into_owned()
+        .collect();
+    let values = |key: &str| {
+        pairs
+            .iter()
+            .filter(|(k, _)| k == key)
+            .map(|(_, v)| v.as_str())
+            .collect::<Vec<_>>()
+    };
+    match values("state").as_slice() {
+        [returned] => state.verify(returned)?,
+        _ => {
+            tracing::warn!("the callback has no state, or several");
+            return Err(AuthError::StateMismatch);
+        }
+    }
+    if let Some(error) = values("error").first() {
+        return Err(AuthError::AuthorizationDenied {
+            error: (*error).to_owned(),
+            description: values("error_description").first().map(|d| (*d).to_owned()),
+        });
+    }
+    match values("code").as_slice() {
+        [code] => Ok(AuthorizationCode::new(*code)),
+        [] => Err(AuthError::InvalidAuthorizationCode(
+            "the callback has no code",
+        )),
+        _ => Err(AuthError::InvalidAuthorizationCode(
+            "the callback has several codes",
+        )),
+    }
+}
+
 /// Trims a code (as pasted by a user or read from a callback) and refuses anything that
 /// cannot be one. The error never quotes the code.
 pub(crate) fn clean_code(code: &AuthorizationCode) -> Result<String> {
