@@ -7,6 +7,8 @@ use globus_core::http::StatusCode;
 use globus_core::{Error as CoreError, GlobusApiError};
 use globus_scopes::ScopeError;
 
+use crate::flow::PkceError;
+
 /// An error response from Globus Auth.
 ///
 /// Globus Auth's error bodies are parsed by `globus-core` ([`GlobusApiError`]): the status,
@@ -55,6 +57,25 @@ pub enum AuthError {
     /// The API was used in a way it does not support (the message says how).
     #[error("usage error: {0}")]
     Usage(String),
+
+    /// A PKCE code verifier was refused (wrong length or characters).
+    #[error(transparent)]
+    Pkce(#[from] PkceError),
+
+    /// An authorization code given to an exchange cannot be one (empty, too long,
+    /// whitespace or control characters inside, a pasted URL). The code is not quoted.
+    #[error("invalid authorization code: {0}")]
+    InvalidAuthorizationCode(&'static str),
+
+    /// The login redirected back with an OAuth2 `error` (e.g. `access_denied`) and the
+    /// right `state`: the user (or Globus Auth) refused the authorization.
+    #[error("authorization denied: {error}{}", description.as_deref().map(|d| format!(" ({d})")).unwrap_or_default())]
+    AuthorizationDenied {
+        /// The OAuth2 error code.
+        error: String,
+        /// The `error_description`, if any.
+        description: Option<String>,
+    },
 }
 
 impl AuthError {
@@ -119,7 +140,6 @@ impl AuthError {
 
     /// Wraps this error for `globus-core`'s authorizer machinery, keeping the
     /// re-authentication and retry signals.
-    #[allow(dead_code)] // the renewing authorizers (next commits) use it
     pub(crate) fn into_authorization_error(self, what: &str) -> CoreError {
         let reauth = self.is_reauthentication_required();
         let retryable = self.is_retryable();

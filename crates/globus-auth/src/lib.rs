@@ -41,13 +41,21 @@
 //! (`update_client(id).clear_required_idp()` sends `"required_idp": null`); leaving a
 //! setter uncalled sends nothing, as Python's `MISSING` does.
 #![warn(missing_docs)]
+#![doc = include_str!("../docs/login-flows.md")]
 
+pub mod authorizers;
 mod client;
 mod error;
+pub mod flow;
+pub mod gare;
 pub mod login;
 pub mod models;
 pub mod token;
 
+pub use authorizers::{
+    ClientCredentialsAuthorizer, ClientCredentialsAuthorizerBuilder, RefreshTokenAuthorizer,
+    RefreshTokenAuthorizerBuilder,
+};
 pub use client::{
     AUTH_RESOURCE_SERVER, AuthClient, AuthClientBuilder, AuthClientKind, GetIdentities,
 };
@@ -56,6 +64,8 @@ pub use client::{
     GetScopes, NewClientType, UpdateClient, UpdatePolicy, UpdateProject, UpdateScope,
 };
 pub use error::{AuthApiError, AuthError, Result};
+pub use flow::{AuthorizationCodeFlow, AuthorizeParams, CodeVerifier, NativeAppFlow};
+pub use gare::{GlobusAuthRequirementsError, to_gare, to_gares};
 pub use login::{
     AnyLoginClient, ClientId, ConfidentialAppAuthClient, LoginClient, NativeAppAuthClient,
 };

@@ -16,7 +16,7 @@ use crate::error::{AuthError, Result};
 use crate::models::{JwkSet, OpenIdConfiguration};
 use crate::token::OAuthTokenResponse;
 
-pub use confidential::{ConfidentialAppAuthClient, ConfidentialAppKind};
+pub use confidential::{ConfidentialAppAuthClient, ConfidentialAppKind, DependentTokenOptions};
 pub use native::{NativeAppAuthClient, NativeAppKind};
 
 /// The token endpoint.

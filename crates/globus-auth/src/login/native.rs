@@ -5,8 +5,11 @@ use std::fmt;
 use std::sync::Arc;
 
 use globus_core::{BaseClient, BuildClient, ClientBuilder, NullAuthorizer};
+use globus_scopes::IntoScopes;
 
 use super::{ClientId, LoginClient, LoginCore, sealed};
+use crate::error::Result;
+use crate::flow::NativeAppFlow;
 
 /// A Globus Auth client for a native app (a public client).
 ///
@@ -63,6 +66,21 @@ impl NativeAppAuthClient {
                 client_id: client_id.into(),
             },
         )
+    }
+
+    /// Starts a native-app login (authorization code with PKCE) for `scopes` (a string,
+    /// a [`Scope`](globus_scopes::Scope), or a list of either).
+    ///
+    /// The flow redirects to Globus's "show the code" page
+    /// (`<auth base URL>/v2/web/auth-code`) unless given another redirect URI, uses a
+    /// random `state` and a fresh PKCE verifier, and asks for no refresh tokens; change
+    /// these with its `with_*` setters. Makes no request.
+    ///
+    /// # Errors
+    /// [`AuthError::Scope`](crate::AuthError::Scope) when `scopes` is empty,
+    /// [`AuthError::Usage`](crate::AuthError::Usage) when the client id is empty.
+    pub fn oauth2_start_flow(&self, scopes: impl IntoScopes) -> Result<NativeAppFlow> {
+        NativeAppFlow::start(self, scopes)
     }
 }
 

@@ -38,6 +38,9 @@ pub(crate) use envelope::{Envelope, Wrap, Wrapped};
 
 mod envelope;
 
+mod introspect; // token introspection (login clients)
+pub use introspect::IntrospectResponse;
+
 /// Extra JSON members a model does not name.
 pub type Extra = serde_json::Map<String, serde_json::Value>;
 

@@ -18,8 +18,11 @@ pub struct TokenData {
     pub access_token: AccessToken,
     /// The refresh token, when refresh tokens were requested.
     pub refresh_token: Option<RefreshToken>,
-    /// When the access token expires, in Unix seconds (response time + `expires_in`).
-    pub expires_at_seconds: i64,
+    /// When the access token expires, in Unix seconds (the time the response was read +
+    /// `expires_in`). `None` when Globus Auth did not say (no `expires_in`): the token is
+    /// then used until a service rejects it (Python counts it as already expired, which
+    /// makes every request refresh).
+    pub expires_at_seconds: Option<i64>,
     /// The token type (`Bearer`).
     pub token_type: Option<String>,
 }
@@ -31,7 +34,7 @@ impl TokenData {
         scope: impl Into<String>,
         access_token: AccessToken,
         refresh_token: Option<RefreshToken>,
-        expires_at_seconds: i64,
+        expires_at_seconds: Option<i64>,
         token_type: Option<String>,
     ) -> Self {
         Self {
@@ -49,9 +52,10 @@ impl TokenData {
         self.scope.split_whitespace()
     }
 
-    /// Whether the access token has expired at `now_unix` (no margin).
+    /// Whether the access token has expired at `now_unix` (no margin). A token of unknown
+    /// expiry is not considered expired.
     pub fn is_expired(&self, now_unix: i64) -> bool {
-        self.expires_at_seconds < now_unix
+        self.expires_at_seconds.is_some_and(|at| at < now_unix)
     }
 }
 

@@ -10,7 +10,7 @@ mod data;
 mod response;
 
 pub use data::{ByResourceServer, TokenData};
-pub use response::{DependentTokenResponse, OAuthTokenResponse};
+pub use response::{DependentTokenResponse, MAX_EXPIRES_IN, OAuthTokenResponse};
 
 globus_core::secret_type! {
     /// An OpenID Connect ID token (a signed JWT). Verify and decode it with

@@ -13,7 +13,7 @@ use crate::error::{AuthError, Result};
 
 /// The longest `expires_in` accepted as is (ten years); larger values are clamped so that
 /// expiry arithmetic can never overflow.
-const MAX_EXPIRES_IN: i64 = 10 * 365 * 24 * 3600;
+pub const MAX_EXPIRES_IN: i64 = 10 * 365 * 24 * 3600;
 
 /// A token response (authorization code, refresh, client credentials, or any
 /// `oauth2_token` call): Python's `OAuthTokenResponse` and its subclasses.
@@ -62,14 +62,18 @@ struct RawTokenResponse {
 impl RawToken {
     fn into_data(self, now: i64) -> Result<TokenData> {
         let expires_in = match &self.expires_in {
-            // Python counts a missing expires_in as 0: the token is treated as already
-            // expired, so it is renewed before use rather than trusted forever.
-            None | Some(Value::Null) => 0,
-            Some(Value::Number(n)) => n
-                .as_i64()
-                .or_else(|| n.as_f64().map(|f| f as i64))
-                .unwrap_or(MAX_EXPIRES_IN)
-                .clamp(0, MAX_EXPIRES_IN),
+            // Unknown expiry: used until a service answers 401 (Python counts it as 0,
+            // "already expired", which makes every request refresh).
+            None | Some(Value::Null) => None,
+            // Negative: already expired. Fractions are truncated. Anything above ten
+            // years (up to 1e300 or u64::MAX) is clamped, so `now + expires_in` cannot
+            // overflow. (`f64 as i64` saturates.)
+            Some(Value::Number(n)) => Some(
+                n.as_i64()
+                    .or_else(|| n.as_f64().map(|f| f as i64))
+                    .unwrap_or(MAX_EXPIRES_IN)
+                    .clamp(0, MAX_EXPIRES_IN),
+            ),
             Some(_) => {
                 return Err(AuthError::InvalidTokenResponse(format!(
                     "expires_in of the {} token is not a number",
@@ -82,7 +86,7 @@ impl RawToken {
             scope: self.scope,
             access_token: self.access_token,
             refresh_token: self.refresh_token,
-            expires_at_seconds: now.saturating_add(expires_in),
+            expires_at_seconds: expires_in.map(|secs| now.saturating_add(secs)),
             token_type: self.token_type,
         })
     }
@@ -96,13 +100,19 @@ fn reject_error_body(response: &Response) -> Result<()> {
         .and_then(Value::as_object)
         .is_some_and(|o| o.contains_key("error") && !o.contains_key("access_token"));
     if is_error {
-        return Err(AuthError::Api(Box::new(GlobusApiError::from_parts(
+        let err = Box::new(GlobusApiError::from_parts(
             response.method().clone(),
             response.url(),
             response.status(),
             response.headers().clone(),
             response.bytes(),
-        ))));
+        ));
+        // A dead grant is the same news whatever the status it came with.
+        return Err(if err.code() == Some("invalid_grant") {
+            AuthError::ReauthenticationRequired(err)
+        } else {
+            AuthError::Api(err)
+        });
     }
     Ok(())
 }
@@ -218,7 +228,10 @@ impl fmt::Debug for OAuthTokenResponse {
         f.debug_struct("OAuthTokenResponse")
             .field("by_resource_server", &self.by_resource_server)
             .field("id_token", &self.id_token)
-            .field("state", &self.state)
+            .field(
+                "state",
+                &self.state.as_ref().map(|_| globus_core::secret::REDACTED),
+            )
             .finish_non_exhaustive()
     }
 }

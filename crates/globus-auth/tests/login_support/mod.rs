@@ -1,0 +1,155 @@
+//! Helpers shared by the login, flow, authorizer and conformance tests.
+#![allow(dead_code, unreachable_pub, clippy::unwrap_used, clippy::expect_used)]
+
+use std::io::Write;
+use std::sync::{Arc, Mutex};
+
+use base64::Engine as _;
+use globus_auth::{ConfidentialAppAuthClient, NativeAppAuthClient};
+use globus_core::clock::Clock;
+use globus_core::secret::ClientSecret;
+use globus_core::{EnvVars, Environment, RetryConfig};
+
+/// The client id of Python's flow tests.
+pub const CLIENT_ID: &str = "d0f1d9b0-bd81-4108-be74-ea981664453a";
+/// A client secret.
+pub const CLIENT_SECRET: &str = "SECRET_SECRET_HES_GOT_A_SECRET";
+/// The form content type.
+pub const FORM: &str = "application/x-www-form-urlencoded";
+
+/// `Basic base64(CLIENT_ID:CLIENT_SECRET)`.
+pub fn basic_header() -> String {
+    let raw = format!("{CLIENT_ID}:{CLIENT_SECRET}");
+    format!(
+        "Basic {}",
+        base64::engine::general_purpose::STANDARD.encode(raw)
+    )
+}
+
+/// A native client on `base_url`, isolated from the environment, without timers.
+pub fn native(base_url: &str) -> NativeAppAuthClient {
+    NativeAppAuthClient::builder(CLIENT_ID)
+        .with_env_vars(EnvVars::empty())
+        .with_base_url(base_url)
+        .with_timeout(None)
+        .with_pool_idle_timeout(None)
+        .build()
+        .unwrap()
+}
+
+/// A native client with a custom clock and retry settings.
+pub fn native_with(
+    base_url: &str,
+    client_id: &str,
+    clock: Arc<dyn Clock>,
+    retry: RetryConfig,
+) -> NativeAppAuthClient {
+    NativeAppAuthClient::builder(client_id)
+        .with_env_vars(EnvVars::empty())
+        .with_base_url(base_url)
+        .with_timeout(None)
+        .with_pool_idle_timeout(None)
+        .with_clock(clock)
+        .with_retry_config(retry)
+        .build()
+        .unwrap()
+}
+
+/// A confidential client on `base_url`.
+pub fn confidential(base_url: &str) -> ConfidentialAppAuthClient {
+    confidential_as(base_url, CLIENT_ID, CLIENT_SECRET)
+}
+
+/// A confidential client with given credentials.
+pub fn confidential_as(base_url: &str, id: &str, secret: &str) -> ConfidentialAppAuthClient {
+    ConfidentialAppAuthClient::builder(id, ClientSecret::new(secret))
+        .with_env_vars(EnvVars::empty())
+        .with_base_url(base_url)
+        .with_timeout(None)
+        .with_pool_idle_timeout(None)
+        .build()
+        .unwrap()
+}
+
+/// A confidential client with a custom clock.
+pub fn confidential_with(
+    base_url: &str,
+    id: &str,
+    secret: &str,
+    clock: Arc<dyn Clock>,
+) -> ConfidentialAppAuthClient {
+    ConfidentialAppAuthClient::builder(id, ClientSecret::new(secret))
+        .with_env_vars(EnvVars::empty())
+        .with_base_url(base_url)
+        .with_timeout(None)
+        .with_pool_idle_timeout(None)
+        .with_clock(clock)
+        .build()
+        .unwrap()
+}
+
+/// Clients on production (URL building only; nothing is sent).
+pub fn production_native() -> NativeAppAuthClient {
+    NativeAppAuthClient::builder(CLIENT_ID)
+        .with_env_vars(EnvVars::empty())
+        .with_environment(Environment::Production)
+        .build()
+        .unwrap()
+}
+
+/// A confidential client on production (URL building only).
+pub fn production_confidential() -> ConfidentialAppAuthClient {
+    ConfidentialAppAuthClient::builder(CLIENT_ID, ClientSecret::new(CLIENT_SECRET))
+        .with_env_vars(EnvVars::empty())
+        .with_environment(Environment::Production)
+        .build()
+        .unwrap()
+}
+
+/// A token response body for one resource server.
+pub fn token_body(rs: &str, scope: &str, access: &str, refresh: Option<&str>) -> serde_json::Value {
+    let mut body = serde_json::json!({
+        "access_token": access,
+        "expires_in": 172800,
+        "resource_server": rs,
+        "scope": scope,
+        "token_type": "Bearer",
+        "other_tokens": [],
+    });
+    if let Some(refresh) = refresh {
+        body["refresh_token"] = serde_json::Value::from(refresh);
+    }
+    body
+}
+
+/// The query pairs of a URL.
+pub fn query_pairs(url: &url::Url) -> Vec<(String, String)> {
+    url.query_pairs().into_owned().collect()
+}
+
+/// Captures `tracing` output.
+#[derive(Clone, Default)]
+pub struct Capture(pub Arc<Mutex<Vec<u8>>>);
+
+impl Capture {
+    pub fn text(&self) -> String {
+        String::from_utf8(self.0.lock().unwrap().clone()).unwrap()
+    }
+}
+
+impl Write for Capture {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl<'a> tracing_subscriber::fmt::MakeWriter<'a> for Capture {
+    type Writer = Capture;
+    fn make_writer(&'a self) -> Capture {
+        self.clone()
+    }
+}
