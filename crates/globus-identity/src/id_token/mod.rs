@@ -1,6 +1,7 @@
 //! [`IdTokenDecoder`]: strict verification of Globus ID tokens, with a cached, rotating key
 //! set.
 
+mod builder;
 mod cache;
 mod claims;
 mod decoder;
@@ -12,12 +13,12 @@ use std::future::Future;
 
 use globus_auth::OAuthTokenResponse;
 
-pub use self::claims::{IdTokenClaims, LinkedIdentity};
-pub use self::decoder::{
+pub use self::builder::{
     DEFAULT_LEEWAY, DEFAULT_MAX_CANDIDATE_KEYS, DEFAULT_MAX_HEADER_SIZE, DEFAULT_MAX_KEY_SET_SIZE,
-    DEFAULT_MAX_KEYS, DEFAULT_MAX_TOKEN_SIZE, DEFAULT_REFETCH_COOLDOWN, IdTokenDecoder,
-    IdTokenDecoderBuilder,
+    DEFAULT_MAX_KEYS, DEFAULT_MAX_TOKEN_SIZE, DEFAULT_REFETCH_COOLDOWN, IdTokenDecoderBuilder,
 };
+pub use self::claims::{IdTokenClaims, LinkedIdentity};
+pub use self::decoder::IdTokenDecoder;
 pub use self::jwks::{MAX_RSA_BITS, MIN_RSA_BITS};
 pub use self::source::OidcSource;
 use crate::error::Result;

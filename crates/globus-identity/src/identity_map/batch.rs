@@ -1,5 +1,6 @@
 //! One batch: a single `GET /v2/api/identities` for up to `batch_size` keys of one kind.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
@@ -10,7 +11,7 @@ use globus_core::clock::Clock;
 use serde_json::Value;
 
 use super::cache::{BatchFuture, Entry, IdentityCache, IdentityRecord};
-use super::key::{KeyKind, record_answers};
+use super::key::{KeyKind, parse_uuid};
 use crate::error::{Error, Result};
 
 /// A batch registered in the cache's in-flight table, not necessarily started.
@@ -132,12 +133,23 @@ async fn run(
                 .entries
                 .insert(record.username.clone(), Entry::Found(record.clone()));
         }
+        // Index the answers once, so matching the keys is linear in the batch: by the
+        // UUID's value (any spelling of the id) and by the username without case.
+        let by_id: HashMap<u128, &IdentityRecord> = records
+            .iter()
+            .filter_map(|r| parse_uuid(&r.id).map(|uuid| (uuid, r)))
+            .collect();
+        let by_username: HashMap<String, &IdentityRecord> = records
+            .iter()
+            .map(|r| (r.username.to_ascii_lowercase(), r))
+            .collect();
         for key in &keys {
-            let answer = records
-                .iter()
-                .find(|r| record_answers(key, kind, &r.id, &r.username));
+            let answer = match kind {
+                KeyKind::Id => parse_uuid(key).and_then(|uuid| by_id.get(&uuid)),
+                KeyKind::Username => by_username.get(&key.to_ascii_lowercase()),
+            };
             match (answer, negative_ttl) {
-                (Some(record), _) => {
+                (Some(&record), _) => {
                     // Another spelling of the id (upper case, braces, urn:uuid:) or the
                     // username in another case: remember it too, so it is not re-fetched.
                     if !state.entries.contains_key(key) {
