@@ -1,0 +1,244 @@
+//! Benchmarks: ID-token decode+verify through `IdTokenDecoder` (cached key set) against
+//! `jsonwebtoken::decode` with the same key and checks; `IdentityMap` resolving 10 000 ids
+//! against a local mock, sequential and 4 batches in flight.
+//!
+//! `cargo bench -p globus-identity --bench identity`. One run on a shared 2-core machine
+//! (medians): decoder RS256 29.0 µs vs jsonwebtoken 27.1 µs (×1.07), RS512 31.3 µs vs
+//! 29.2 µs (×1.07); 10 000 ids = 100 requests, 260 ms sequential vs 124 ms with 4 in flight
+//! (393 ms vs 141 ms with 1 ms of latency per response).
+#![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
+
+use std::sync::OnceLock;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use aws_lc_rs::rand::SystemRandom;
+use aws_lc_rs::rsa::{KeyPair, KeySize};
+use aws_lc_rs::signature::{self, KeyPair as _};
+use base64::Engine as _;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use futures_util::FutureExt as _;
+use globus_auth::AuthClient;
+use globus_core::{EnvVars, RetryConfig};
+use globus_identity::{IdTokenDecoder, IdentityMap};
+use httpmock::MockServer;
+use httpmock::prelude::*;
+use jsonwebtoken::{Algorithm, DecodingKey, Validation};
+use serde_json::{Value, json};
+
+const ISSUER: &str = "https://auth.globus.org";
+const CLIENT_ID: &str = "7fb58e00-839d-44e3-8047-10a502612dca";
+
+fn main() {
+    identity_map::report();
+    divan::main();
+}
+
+fn b64(data: &[u8]) -> String {
+    URL_SAFE_NO_PAD.encode(data)
+}
+
+struct Tokens {
+    decoder: IdTokenDecoder,
+    key: DecodingKey,
+    rs256: String,
+    rs512: String,
+}
+
+fn tokens() -> &'static Tokens {
+    static TOKENS: OnceLock<Tokens> = OnceLock::new();
+    TOKENS.get_or_init(|| {
+        let pair = KeyPair::generate(KeySize::Rsa2048).unwrap();
+        let public = pair.public_key();
+        let n = b64(public.modulus().big_endian_without_leading_zero());
+        let e = b64(public.exponent().big_endian_without_leading_zero());
+        let now = SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_secs();
+        // Globus-shaped claims (3 linked identities), valid for a day.
+        let identity = json!({"sub": "c8aad43e-d274-11e5-bf98-8b02896cf782", "username": "ada@globusid.org",
+            "name": "Ada Lovelace", "organization": "Globus", "email": "ada@example.org",
+            "identity_provider": "41143743-f3c8-4d60-bbdb-eeecaba85bd9",
+            "identity_provider_display_name": "Globus ID", "last_authentication": now});
+        let claims = json!({"sub": "c8aad43e-d274-11e5-bf98-8b02896cf782", "iss": ISSUER, "aud": CLIENT_ID,
+            "exp": now + 86_400, "iat": now, "preferred_username": "ada@globusid.org", "name": "Ada Lovelace",
+            "organization": "Globus", "email": "ada@example.org",
+            "identity_provider": "41143743-f3c8-4d60-bbdb-eeecaba85bd9",
+            "identity_provider_display_name": "Globus ID", "last_authentication": now,
+            "identity_set": [identity, identity, identity], "at_hash": "1PvUancEuL_sg1WPl5luMEFGkcL6Ph8uqgiUFsz8deA"});
+        let sign = |alg: &str, encoding: &'static dyn signature::RsaEncoding| {
+            let input = format!(
+                "{}.{}",
+                b64(json!({"typ": "JWT", "alg": alg}).to_string().as_bytes()),
+                b64(claims.to_string().as_bytes())
+            );
+            let mut sig = vec![0u8; pair.public_modulus_len()];
+            pair.sign(encoding, &SystemRandom::new(), input.as_bytes(), &mut sig)
+                .unwrap();
+            format!("{input}.{}", b64(&sig))
+        };
+        let config: globus_auth::models::OpenIdConfiguration = serde_json::from_value(json!({
+            "issuer": ISSUER, "jwks_uri": format!("{ISSUER}/jwk.json"),
+            "id_token_signing_alg_values_supported": ["RS256", "RS512"],
+        }))
+        .unwrap();
+        let decoder = IdTokenDecoder::offline()
+            .with_openid_configuration(config)
+            .with_jwks_json(json!({"keys": [{"kty": "RSA", "use": "sig", "n": n, "e": e}]}))
+            .with_audience(CLIENT_ID)
+            .build()
+            .unwrap();
+        Tokens {
+            decoder,
+            key: DecodingKey::from_rsa_components(&n, &e).unwrap(),
+            rs256: sign("RS256", &signature::RSA_PKCS1_SHA256),
+            rs512: sign("RS512", &signature::RSA_PKCS1_SHA512),
+        }
+    })
+}
+
+fn token(alg: &str) -> &'static str {
+    match alg {
+        "RS512" => &tokens().rs512,
+        _ => &tokens().rs256,
+    }
+}
+
+mod decode {
+    use super::*;
+
+    /// `IdTokenDecoder::decode` with the configuration and key set cached: strict parsing,
+    /// allow-list, key selection, signature, every claim check, typed claims.
+    #[divan::bench(args = ["RS256", "RS512"])]
+    fn id_token_decoder(bencher: divan::Bencher<'_, '_>, alg: &str) {
+        let decoder = &tokens().decoder;
+        let token = token(alg);
+        bencher.bench(|| {
+            decoder
+                .decode(divan::black_box(token))
+                .now_or_never()
+                .unwrap()
+                .unwrap()
+        });
+    }
+
+    /// `jsonwebtoken::decode` with the same key, algorithm, audience, issuer, leeway and
+    /// required claims, into a `serde_json::Value`.
+    #[divan::bench(args = ["RS256", "RS512"])]
+    fn jsonwebtoken_direct(bencher: divan::Bencher<'_, '_>, alg: &str) {
+        let algorithm = if alg == "RS512" {
+            Algorithm::RS512
+        } else {
+            Algorithm::RS256
+        };
+        let mut validation = Validation::new(algorithm);
+        validation.set_audience(&[CLIENT_ID]);
+        validation.set_issuer(&[ISSUER]);
+        validation.leeway = 300;
+        validation.validate_nbf = true;
+        validation.set_required_spec_claims(&["exp", "iat", "sub", "iss", "aud"]);
+        let key = &tokens().key;
+        let token = token(alg);
+        bencher.bench(|| {
+            jsonwebtoken::decode::<Value>(divan::black_box(token), key, &validation).unwrap()
+        });
+    }
+}
+
+mod identity_map {
+    use super::*;
+
+    pub(crate) const KEYS: usize = 10_000;
+
+    pub(crate) fn runtime() -> tokio::runtime::Runtime {
+        tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .unwrap()
+    }
+
+    /// A mock answering every lookup with 100 identity records, after `latency`.
+    pub(crate) fn server(rt: &tokio::runtime::Runtime, latency: Duration) -> MockServer {
+        let identities: Vec<Value> = (0..100)
+            .map(|i| json!({"id": format!("{i:08x}-1111-4000-8000-000000000000"), "username": format!("u{i}@example.org"),
+                "name": "Some One", "email": null, "organization": "Org", "status": "used",
+                "identity_provider": "41143743-f3c8-4d60-bbdb-eeecaba85bd9", "identity_type": "login"}))
+            .collect();
+        rt.block_on(async {
+            let server = MockServer::start_async().await;
+            server
+                .mock_async(|when, then| {
+                    when.method(GET).path("/v2/api/identities");
+                    then.status(200)
+                        .delay(latency)
+                        .json_body(json!({ "identities": identities }));
+                })
+                .await;
+            server
+        })
+    }
+
+    pub(crate) fn client(server: &MockServer) -> AuthClient {
+        AuthClient::builder()
+            .with_env_vars(EnvVars::empty())
+            .with_base_url(server.base_url())
+            .with_retry_config(RetryConfig::disabled())
+            .build()
+            .unwrap()
+    }
+
+    pub(crate) fn ids() -> Vec<String> {
+        (0..KEYS)
+            .map(|i| format!("{i:08x}-0000-4000-8000-{i:012x}"))
+            .collect()
+    }
+
+    pub(crate) fn resolve(
+        rt: &tokio::runtime::Runtime,
+        client: &AuthClient,
+        ids: &[String],
+        in_flight: usize,
+    ) {
+        let map = IdentityMap::builder(client.clone())
+            .max_concurrent_batches(in_flight)
+            .build();
+        let found = rt.block_on(map.get_many(ids)).unwrap();
+        assert_eq!(found.len(), KEYS);
+    }
+
+    /// Resolves 10 000 ids (100 requests) against a local mock with no added latency.
+    #[divan::bench(args = [1, 4], sample_count = 10, sample_size = 1)]
+    fn resolve_10000_ids(bencher: divan::Bencher<'_, '_>, in_flight: usize) {
+        let rt = runtime();
+        let server = server(&rt, Duration::ZERO);
+        let client = client(&server);
+        let ids = ids();
+        bencher.bench_local(|| resolve(&rt, &client, &ids, in_flight));
+    }
+
+    /// The same with 1 ms of latency per response, as a nearby Auth would have.
+    #[divan::bench(args = [1, 4], sample_count = 10, sample_size = 1)]
+    fn resolve_10000_ids_1ms_latency(bencher: divan::Bencher<'_, '_>, in_flight: usize) {
+        let rt = runtime();
+        let server = server(&rt, Duration::from_millis(1));
+        let client = client(&server);
+        let ids = ids();
+        bencher.bench_local(|| resolve(&rt, &client, &ids, in_flight));
+    }
+
+    /// Prints how many requests one resolution of 10 000 ids makes.
+    pub(crate) fn report() {
+        let rt = runtime();
+        let calls = rt.block_on(async {
+            let server = MockServer::start_async().await;
+            let mock = server
+                .mock_async(|when, then| {
+                    when.method(GET).path("/v2/api/identities");
+                    then.status(200).json_body(json!({ "identities": [] }));
+                })
+                .await;
+            let map = IdentityMap::new(client(&server));
+            map.get_many(&ids()).await.unwrap();
+            mock.calls_async().await
+        });
+        eprintln!("IdentityMap: {KEYS} ids resolved with {calls} requests");
+    }
+}

@@ -1,0 +1,187 @@
+//! One batch: a single `GET /v2/api/identities` for up to `batch_size` keys of one kind.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
+
+use futures_util::FutureExt as _;
+use globus_auth::AuthClient;
+use globus_core::clock::Clock;
+use serde_json::Value;
+
+use super::cache::{BatchFuture, Entry, IdentityCache, IdentityRecord};
+use super::key::{KeyKind, parse_uuid};
+use crate::error::{Error, Result};
+
+/// A batch registered in the cache's in-flight table, not necessarily started.
+pub(crate) struct Batch {
+    pub(crate) id: u64,
+    pub(crate) keys: Vec<String>,
+    pub(crate) started: Arc<AtomicBool>,
+    pub(crate) future: BatchFuture,
+}
+
+/// What a batch needs to run and store its results.
+pub(crate) struct BatchContext {
+    pub(crate) client: AuthClient,
+    pub(crate) cache: IdentityCache,
+    pub(crate) negative_ttl: Option<Duration>,
+    pub(crate) clock: Arc<dyn Clock>,
+}
+
+impl Batch {
+    /// Creates the (lazy) batch future. Nothing is sent until it is first polled.
+    pub(crate) fn new(ctx: &BatchContext, id: u64, kind: KeyKind, keys: Vec<String>) -> Self {
+        let started = Arc::new(AtomicBool::new(false));
+        let future = run(
+            ctx.client.clone(),
+            ctx.cache.clone(),
+            ctx.negative_ttl,
+            Arc::clone(&ctx.clock),
+            id,
+            kind,
+            keys.clone(),
+            Arc::clone(&started),
+        )
+        .boxed()
+        .shared();
+        Self {
+            id,
+            keys,
+            started,
+            future,
+        }
+    }
+
+    /// Takes the batch out of the in-flight table if no one has started it (used when a bulk
+    /// lookup gives up early on an error, so no request is sent for it).
+    pub(crate) fn abandon_if_unstarted(&self, cache: &IdentityCache) {
+        if self.started.load(Ordering::SeqCst) {
+            return;
+        }
+        let mut state = cache.lock();
+        for key in &self.keys {
+            if state
+                .inflight
+                .get(key)
+                .is_some_and(|(id, _)| *id == self.id)
+            {
+                state.inflight.remove(key);
+            }
+        }
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn run(
+    client: AuthClient,
+    cache: IdentityCache,
+    negative_ttl: Option<Duration>,
+    clock: Arc<dyn Clock>,
+    id: u64,
+    kind: KeyKind,
+    keys: Vec<String>,
+    started: Arc<AtomicBool>,
+) -> Result<()> {
+    started.store(true, Ordering::SeqCst);
+    tracing::debug!(
+        batch = id,
+        ?kind,
+        keys = keys.len(),
+        "looking identities up"
+    );
+    let request = client.get_identities();
+    let request = match kind {
+        KeyKind::Id => request.ids(keys.iter().map(String::as_str)),
+        // `provision=false` is the builder's default for usernames.
+        KeyKind::Username => request.usernames(keys.iter().map(String::as_str)),
+    };
+    let outcome = request.send().await.map(|response| {
+        let raw: Vec<Value> = response
+            .raw_json()
+            .and_then(|json| json.get("identities"))
+            .and_then(Value::as_array)
+            .cloned()
+            .unwrap_or_default();
+        let (data, _) = response.into_parts();
+        let records: Vec<IdentityRecord> = data
+            .identities
+            .into_iter()
+            .enumerate()
+            .map(|(i, identity)| {
+                let raw = match raw.get(i) {
+                    Some(raw) if raw.get("id").and_then(Value::as_str) == Some(&identity.id) => {
+                        raw.clone()
+                    }
+                    _ => serde_json::to_value(&identity).unwrap_or(Value::Null),
+                };
+                IdentityRecord::from_parts(identity, raw)
+            })
+            .collect();
+        records
+    });
+
+    let now = clock.now_unix();
+    let mut state = cache.lock();
+    if let Ok(records) = &outcome {
+        for record in records {
+            state
+                .entries
+                .insert(record.id.clone(), Entry::Found(record.clone()));
+            state
+                .entries
+                .insert(record.username.clone(), Entry::Found(record.clone()));
+        }
+        // Index the answers once, so matching the keys is linear in the batch: by the
+        // UUID's value (any spelling of the id) and by the username without case.
+        let by_id: HashMap<u128, &IdentityRecord> = records
+            .iter()
+            .filter_map(|r| parse_uuid(&r.id).map(|uuid| (uuid, r)))
+            .collect();
+        let by_username: HashMap<String, &IdentityRecord> = records
+            .iter()
+            .map(|r| (r.username.to_ascii_lowercase(), r))
+            .collect();
+        for key in &keys {
+            let answer = match kind {
+                KeyKind::Id => parse_uuid(key).and_then(|uuid| by_id.get(&uuid)),
+                KeyKind::Username => by_username.get(&key.to_ascii_lowercase()),
+            };
+            match (answer, negative_ttl) {
+                (Some(&record), _) => {
+                    // Another spelling of the id (upper case, braces, urn:uuid:) or the
+                    // username in another case: remember it too, so it is not re-fetched.
+                    if !state.entries.contains_key(key) {
+                        state
+                            .entries
+                            .insert(key.clone(), Entry::Found(record.clone()));
+                    }
+                }
+                (None, Some(ttl)) => {
+                    let ttl = i64::try_from(ttl.as_secs()).unwrap_or(i64::MAX);
+                    state.entries.insert(
+                        key.clone(),
+                        Entry::Missing {
+                            until: Some(now.saturating_add(ttl)),
+                        },
+                    );
+                }
+                (None, None) => {}
+            }
+        }
+    }
+    for key in &keys {
+        if state.inflight.get(key).is_some_and(|(b, _)| *b == id) {
+            state.inflight.remove(key);
+        }
+    }
+    drop(state);
+    match outcome {
+        Ok(_) => Ok(()),
+        Err(err) => {
+            tracing::debug!(batch = id, error = %err, "identity lookup failed");
+            Err(Error::Auth(err))
+        }
+    }
+}
