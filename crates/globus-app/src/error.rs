@@ -1,8 +1,7 @@
 //! The crate's error type.
 //!
-//! One enum for all of `globus-app`. Today it has the token-storage variants; the app layer
-//! (logins, validation) will add its own variants to the same enum, which is why it is
-//! `#[non_exhaustive]`.
+//! One enum for all of `globus-app`: token storage, login flows, token validation, and
+//! the errors of the layers below (Auth, identities, scopes), wrapped.
 //!
 //! No message ever contains a token: storage errors name the file, the operation and what
 //! was wrong with the data (a field name, a JSON line and column), never a value read from
@@ -19,6 +18,95 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
+    /// A Globus Auth call failed (including a refresh token that must be replaced by a
+    /// new login: see [`AuthError::is_reauthentication_required`](globus_auth::AuthError::is_reauthentication_required)).
+    #[error(transparent)]
+    Auth(#[from] globus_auth::AuthError),
+
+    /// Verifying an ID token or looking identities up failed.
+    #[error(transparent)]
+    Identity(#[from] globus_identity::Error),
+
+    /// A scope string was invalid.
+    #[error(transparent)]
+    Scope(#[from] globus_scopes::ScopeError),
+
+    /// The login flow's input ended before an authorization code was entered.
+    #[error("the login was abandoned: input ended before an authorization code was entered")]
+    LoginInputClosed,
+
+    /// The login flow waited longer than its timeout for the browser to come back.
+    #[error("the login timed out after {waited:?} without a response from the browser")]
+    LoginTimedOut {
+        /// How long the flow waited.
+        waited: Duration,
+    },
+
+    /// Globus Auth redirected back with an error instead of a code (the user declined, or
+    /// the request was invalid).
+    #[error("the login failed: {error}{}", description.as_deref().map(|d| format!(": {d}")).unwrap_or_default())]
+    LoginDenied {
+        /// The OAuth2 `error` value (e.g. `access_denied`).
+        error: String,
+        /// The `error_description`, if any.
+        description: Option<String>,
+    },
+
+    /// The login flow cannot run here (no browser, a text-only browser, an SSH session).
+    #[error("this login flow cannot run here: {0}")]
+    LoginFlowUnavailable(String),
+
+    /// No tokens are stored for a resource server the app requires.
+    #[error("no tokens are stored for {resource_server}: a login is required")]
+    MissingToken {
+        /// The resource server.
+        resource_server: String,
+    },
+
+    /// The stored access token has expired and there is no refresh token.
+    #[error(
+        "the token for {resource_server} expired at {expired_at} (Unix time) and cannot be refreshed: a login is required"
+    )]
+    ExpiredToken {
+        /// The resource server.
+        resource_server: String,
+        /// When it expired, in Unix seconds.
+        expired_at: i64,
+    },
+
+    /// A token response carried no ID token, so the identity behind it is unknown (the
+    /// `openid` scope was not requested).
+    #[error(
+        "the tokens carry no ID token, so the identity that logged in is unknown (was the openid scope requested?)"
+    )]
+    MissingIdentity,
+
+    /// A login produced tokens for a different identity than the stored ones.
+    #[error(
+        "the new tokens belong to identity {new}, but the stored tokens belong to {stored}: log out first to switch identities"
+    )]
+    IdentityMismatch {
+        /// The identity of the stored tokens.
+        stored: String,
+        /// The identity of the new tokens.
+        new: String,
+    },
+
+    /// Stored tokens lack scopes (or consents to dependent scopes) the app requires.
+    #[error(
+        "the tokens for {resource_server} do not meet the scope requirements ({scopes}): a login is required"
+    )]
+    UnmetScopeRequirements {
+        /// The resource server.
+        resource_server: String,
+        /// The required scopes, serialised.
+        scopes: String,
+    },
+
+    /// The app was configured or called in a way it does not support.
+    #[error("usage error: {0}")]
+    Usage(String),
+
     /// A file-system operation on a storage file or directory failed.
     #[error("could not {operation} {path}: {source}", path = path.display())]
     Io {
@@ -216,6 +304,19 @@ impl Error {
             | Self::InvalidPathComponent { .. }
             | Self::NoHomeDirectory
             | Self::Unsupported { .. } => None,
+            _ => None,
+        }
+    }
+
+    /// Whether a new login would fix this: tokens missing, expired without a refresh
+    /// token, lacking scopes, or a refresh token Globus Auth no longer accepts.
+    pub fn is_login_required(&self) -> bool {
+        match self {
+            Self::MissingToken { .. }
+            | Self::ExpiredToken { .. }
+            | Self::UnmetScopeRequirements { .. } => true,
+            Self::Auth(err) => err.is_reauthentication_required(),
+            _ => false,
         }
     }
 

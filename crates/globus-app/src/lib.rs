@@ -42,6 +42,7 @@
 #![warn(missing_docs)]
 
 mod error;
+pub mod login_flow;
 pub mod storage;
 
 pub use error::{Error, Result};
