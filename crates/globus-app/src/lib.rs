@@ -41,6 +41,7 @@
 //! ```
 #![warn(missing_docs)]
 
+pub mod app;
 mod error;
 pub mod login_flow;
 pub mod storage;
