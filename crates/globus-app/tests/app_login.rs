@@ -314,6 +314,12 @@ async fn logins_can_be_forced_or_given_auth_params() {
         scope.contains("email") && scope.contains(TRANSFER_ALL),
         "{scope}"
     );
+    // Three ID tokens verified with one fetch of the OpenID configuration and keys.
+    assert_eq!(
+        env.hits(Method::GET, "/.well-known/openid-configuration"),
+        1
+    );
+    assert_eq!(env.hits(Method::GET, "/jwk.json"), 1);
 }
 
 #[tokio::test]

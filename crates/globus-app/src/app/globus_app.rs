@@ -291,8 +291,10 @@ impl GlobusApp {
 
     /// Logs out (Python's `logout(sweep=...)`): for each required resource server — or,
     /// with `sweep`, every token in the storage — revokes the access token, then the
-    /// refresh token if any, then removes the record. Cached authorizers are dropped, and
-    /// the app forgets the identity, so that another user can log in.
+    /// refresh token if any, then removes the record. Cached authorizers and consents are
+    /// dropped, and the identity is read again from what remains (nothing after a sweep,
+    /// or when only required tokens were stored), so that another user can log in (Python
+    /// keeps the old identity and rejects the next user).
     ///
     /// # Errors
     /// A revocation or storage error stops the logout: the records not yet removed stay,
