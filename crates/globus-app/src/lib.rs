@@ -1,16 +1,17 @@
 //! Globus apps for Rust.
 //!
-//! [`UserApp`](app::UserApp) and [`ClientApp`](app::ClientApp) are the Rust counterparts
-//! of Python globus-sdk's `GlobusApp`: a login client, scope requirements, validated
-//! token storage and the authorizers built from it, wired together — so that a program
-//! says which scopes it needs and gets clients whose requests are authorized, whose
-//! tokens are refreshed and stored, and whose users are asked to log in only when needed.
+//! [`UserApp`] and [`ClientApp`] are the Rust counterparts of Python globus-sdk's
+//! `GlobusApp`: a login client, scope requirements, validated token storage and the
+//! authorizers built from it, wired together — so that a program says which scopes it
+//! needs and gets clients whose requests are authorized, whose tokens are refreshed and
+//! stored, and whose users are asked to log in only when needed.
 //! This crate is its own crate, above `globus-auth` and `globus-identity`, because it
 //! owns state on disk and interactive flows that a library using only the API clients
 //! should not have to compile.
 //!
 //! - [`app`]: the apps, their [configuration](app::GlobusAppConfig) (Python's
-//!   `GlobusAppConfig` fields and defaults), token validation and GARE redrive.
+//!   `GlobusAppConfig` fields and defaults), token validation and GARE redrive; the main
+//!   types are also at the crate root (`globus_app::UserApp`).
 //! - [`login_flow`]: how a user app gets a user through Globus Auth's authorize page.
 //! - [`storage`]: token storage in memory, in a JSON file or in a SQLite database,
 //!   file-compatible with Python globus-sdk.
@@ -131,4 +132,7 @@ mod error;
 pub mod login_flow;
 pub mod storage;
 
+pub use app::{
+    ClientApp, GlobusApp, GlobusAppConfig, LoginFlowManagerConfig, TokenStorageConfig, UserApp,
+};
 pub use error::{Error, Result};

@@ -199,3 +199,66 @@ async fn stored_tokens_of_two_identities_are_reported() {
     assert!(matches!(err, Error::IdentityMismatch { .. }), "{err}");
     assert_eq!(env.authorize_hits(), 0, "never resolved by a login");
 }
+
+/// Hands back one fixed token response (no ID token, no `expires_in`).
+#[derive(Debug)]
+struct Fixed {
+    url: String,
+}
+
+impl LoginFlowManager for Fixed {
+    fn run_login_flow<'a>(
+        &'a self,
+        _params: &'a LoginFlowParams,
+    ) -> BoxFuture<'a, globus_app::Result<OAuthTokenResponse>> {
+        Box::pin(async move {
+            let body = serde_json::json!({
+                "access_token": "AT-without-expiry",
+                "scope": TRANSFER_ALL,
+                "resource_server": TRANSFER,
+                "token_type": "Bearer",
+            });
+            let response = Response::from_parts(
+                Method::POST,
+                self.url.as_str(),
+                StatusCode::OK,
+                HeaderMap::new(),
+                serde_json::to_vec(&body).unwrap(),
+            );
+            Ok(OAuthTokenResponse::from_response(response, 0).unwrap())
+        })
+    }
+}
+
+#[tokio::test]
+async fn a_token_of_unknown_expiry_is_used_until_rejected() {
+    let env = Env::start().await;
+    let storage = CountingStorage::new();
+    let app = UserApp::builder("no expiry")
+        .login_client(env.native())
+        .scope_requirements([(TRANSFER, TRANSFER_ALL)])
+        .config(
+            env.user_config(storage.clone())
+                .with_require_openid(false)
+                .with_login_flow_manager(LoginFlowManagerConfig::manager(Fixed {
+                    url: env.fake.url("/v2/oauth2/token").to_string(),
+                })),
+        )
+        .build()
+        .unwrap();
+    app.login(false).await.unwrap();
+    assert_eq!(
+        storage.get(TRANSFER).unwrap().expires_at_seconds,
+        globus_app::app::UNKNOWN_EXPIRY
+    );
+    env.advance(10 * 365 * 24 * 3600);
+    assert!(!app.login_required().await.unwrap());
+    let token = app
+        .get_authorizer(TRANSFER)
+        .await
+        .unwrap()
+        .access_token()
+        .await
+        .unwrap();
+    assert_eq!(token.expose_secret(), "AT-without-expiry");
+}

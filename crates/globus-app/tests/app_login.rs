@@ -393,4 +393,9 @@ async fn construction_follows_pythons_rules() {
     assert!(!debug.contains("SECRET-VALUE"), "{debug}");
     fn shared<T: Send + Sync + Clone + 'static>(_: &T) {}
     shared(&app);
+    shared(app.as_globus_app());
+    fn user_app_is_shared(app: &UserApp) {
+        shared(app);
+    }
+    let _ = user_app_is_shared;
 }

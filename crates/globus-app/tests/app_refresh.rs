@@ -6,6 +6,7 @@
 mod app_support;
 
 use std::collections::BTreeSet;
+use std::sync::Arc;
 use std::time::Duration;
 
 use app_support::{AUTH, CountingStorage, Env, TRANSFER, TRANSFER_ALL, USERINFO_PATH};
@@ -37,8 +38,17 @@ fn last_userinfo_tokens(env: &Env, n: usize) -> BTreeSet<String> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn expired_token_gives_one_refresh_stored_once_for_100_concurrent_requests() {
+    refresh_storm(CountingStorage::new()).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn refresh_storm_with_a_json_file() {
+    let dir = tempfile::tempdir().unwrap();
+    refresh_storm(CountingStorage::json(&dir.path().join("tokens.json"))).await;
+}
+
+async fn refresh_storm(storage: Arc<CountingStorage>) {
     let env = short_lived(false).await;
-    let storage = CountingStorage::new();
     let app = UserApp::builder("storm")
         .login_client(env.native())
         .config(

@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use globus_app::app::testing::BrowserLoginFlowManager;
 use globus_app::app::{GlobusAppConfig, LoginFlowManagerConfig, TokenStorageConfig};
-use globus_app::storage::{MemoryTokenStorage, TokenStorage, TokenStorageData};
+use globus_app::storage::{JsonTokenStorage, MemoryTokenStorage, TokenStorage, TokenStorageData};
 use globus_auth::{ConfidentialAppAuthClient, NativeAppAuthClient};
 use globus_core::EnvVars;
 use globus_core::clock::{Clock, ManualClock};
@@ -128,16 +128,28 @@ impl Env {
     }
 }
 
-/// A storage in memory that counts its writes.
-#[derive(Debug, Default)]
+/// A storage (in memory, or any other) that counts its writes.
+#[derive(Debug)]
 pub struct CountingStorage {
-    pub inner: MemoryTokenStorage,
+    pub inner: Arc<dyn TokenStorage>,
     pub writes: AtomicUsize,
 }
 
 impl CountingStorage {
     pub fn new() -> Arc<Self> {
-        Arc::new(Self::default())
+        Self::wrap(Arc::new(MemoryTokenStorage::new()))
+    }
+
+    /// A JSON file storage at `path`.
+    pub fn json(path: &std::path::Path) -> Arc<Self> {
+        Self::wrap(Arc::new(JsonTokenStorage::new(path).unwrap()))
+    }
+
+    pub fn wrap(inner: Arc<dyn TokenStorage>) -> Arc<Self> {
+        Arc::new(Self {
+            inner,
+            writes: AtomicUsize::new(0),
+        })
     }
 
     pub fn writes(&self) -> usize {
