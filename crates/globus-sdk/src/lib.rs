@@ -208,7 +208,7 @@ pub const VERSION: &str = globus_core::SDK_VERSION;
 /// The names most programs use: `use globus_sdk::prelude::*;`.
 pub mod prelude {
     pub use globus_auth::{
-        AnyLoginClient, AuthClient, AuthError, ClientCredentialsAuthorizer,
+        AUTH_RESOURCE_SERVER, AnyLoginClient, AuthClient, AuthError, ClientCredentialsAuthorizer,
         ConfidentialAppAuthClient, LoginClient, NativeAppAuthClient, OAuthTokenResponse,
         RefreshTokenAuthorizer, TokenData,
     };
@@ -222,3 +222,8 @@ pub mod prelude {
     #[cfg(feature = "identity")]
     pub use globus_identity::{DecodeIdToken, IdTokenDecoder, IdentityMap};
 }
+
+/// The README's code blocks, compiled as doctests so the README never goes stale.
+#[cfg(doctest)]
+#[doc = include_str!("../../../README.md")]
+pub struct ReadmeDoctests;
