@@ -4,12 +4,11 @@ use std::fmt;
 
 use globus_auth::{AnyLoginClient, AuthError, OAuthTokenResponse};
 use globus_core::authorizer::BoxFuture;
-use tokio::io::{AsyncBufRead, AsyncWrite, BufReader};
+use tokio::io::{AsyncBufRead, AsyncWrite};
 use tokio::sync::Mutex;
 
-use super::common::{
-    self, BoxReader, CODE_PROMPT, FlowSettings, Line, MAX_INPUT_LINE, Output, StartedFlow,
-};
+use super::common::{self, CODE_PROMPT, FlowSettings, StartedFlow};
+use super::terminal::{Input, Line, MAX_INPUT_LINE, Output};
 use super::{LoginFlowConfig, LoginFlowManager, LoginFlowParams};
 use crate::error::{Error, Result};
 
@@ -32,16 +31,19 @@ use crate::error::{Error, Result};
 /// - **Clients**: a native client redirects by default to Globus's page that shows the
 ///   code; a confidential client needs [`with_redirect_uri`](Self::with_redirect_uri) (a
 ///   page of the app that shows the code), or the login fails with [`Error::Usage`].
-/// - **Input**: one line, trimmed. A code is exchanged as typed. A pasted callback URL
-///   (or its query string) is accepted too: its `state` is checked in constant time
-///   against the flow's before its `code` is exchanged, and an `error=` in it is
+/// - **Input**: one line, trimmed. A code is exchanged as typed: it comes with no `state`
+///   to check (as in Python; for a native client PKCE still binds it to this flow). A
+///   pasted callback URL (or its query string) is accepted too: its `state` is checked in
+///   constant time against the flow's before its `code` is exchanged, and an `error=` in it is
 ///   [`Error::LoginDenied`]. The end of input before a line is [`Error::LoginInputClosed`];
 ///   a line longer than 8 KiB, not UTF-8, or not shaped like a code is refused before
 ///   anything is sent.
-/// - **Terminal**: stdin and stdout by default, read and written without blocking the
-///   async executor (tokio's standard streams, which use its blocking pool); replace them
-///   with [`with_reader`](Self::with_reader) and [`with_writer`](Self::with_writer). The
-///   reader is kept between logins, so nothing typed ahead is lost.
+/// - **Terminal**: stdin and stdout by default, without blocking the async executor:
+///   stdin is read on a dedicated thread (so an abandoned login never holds up the
+///   runtime's shutdown; its line, if one is typed later, is dropped), stdout written
+///   through tokio. Replace them with [`with_reader`](Self::with_reader) and
+///   [`with_writer`](Self::with_writer); a replacement reader is kept between logins, so
+///   nothing read ahead is lost.
 ///
 /// ```no_run
 /// use globus_app::login_flow::{CommandLineLoginFlowManager, LoginFlowManager, LoginFlowParams};
@@ -63,8 +65,10 @@ pub struct CommandLineLoginFlowManager {
     redirect_uri: Option<String>,
     refresh_tokens: bool,
     prefill_named_grant: Option<String>,
-    input: Mutex<BoxReader>,
+    input: Input,
     output: Output,
+    /// One login at a time owns the terminal: the URL, the prompt and the answer.
+    turn: Mutex<()>,
 }
 
 impl CommandLineLoginFlowManager {
@@ -77,8 +81,9 @@ impl CommandLineLoginFlowManager {
             redirect_uri: None,
             refresh_tokens: false,
             prefill_named_grant: None,
-            input: Mutex::new(Box::new(BufReader::new(tokio::io::stdin()))),
+            input: Input::Stdin,
             output: Output::stdout(),
+            turn: Mutex::new(()),
         }
     }
 
@@ -132,7 +137,7 @@ impl CommandLineLoginFlowManager {
     where
         R: AsyncBufRead + Send + Unpin + 'static,
     {
-        self.input = Mutex::new(Box::new(reader));
+        self.input = Input::reader(reader);
         self
     }
 
@@ -179,13 +184,12 @@ impl CommandLineLoginFlowManager {
         )?;
         let url = flow.authorize_url(&params.authorize)?;
 
-        // One login at a time owns the terminal: the URL, the prompt and the answer.
         let line = {
-            let mut output = self.output.0.lock().await;
-            let mut input = self.input.lock().await;
-            common::write_text(&mut output, &common::authorize_url_block(url.as_str())).await?;
-            common::write_text(&mut output, CODE_PROMPT).await?;
-            common::read_line(&mut input, MAX_INPUT_LINE).await?
+            let _turn = self.turn.lock().await;
+            let block = common::authorize_url_block(url.as_str());
+            self.output.write(&block).await?;
+            self.output.write(CODE_PROMPT).await?;
+            self.input.read_line(MAX_INPUT_LINE).await?
         };
         let text = match line {
             Line::Text(text) => text,
@@ -211,9 +215,11 @@ fn invalid_input(why: &'static str) -> Error {
 fn looks_like_callback(input: &str) -> bool {
     input.contains("://")
         || input.starts_with('?')
-        || input
-            .split('&')
-            .any(|pair| ["code=", "state=", "error="].iter().any(|k| pair.starts_with(k)))
+        || input.split('&').any(|pair| {
+            ["code=", "state=", "error="]
+                .iter()
+                .any(|k| pair.starts_with(k))
+        })
 }
 
 impl LoginFlowManager for CommandLineLoginFlowManager {

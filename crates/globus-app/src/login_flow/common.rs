@@ -1,15 +1,11 @@
 //! What both login flow managers share: starting a flow on either login client, the
 //! printed authorize-URL block, the terminal (reader and writer), and the host name used
-//! to name the grant.
-
-use std::fmt;
+//! to name the grant. The terminal itself is in `terminal`.
 
 use globus_auth::flow::AuthorizeParams;
 use globus_auth::{
     AnyLoginClient, AuthError, AuthorizationCodeFlow, NativeAppFlow, OAuthTokenResponse,
 };
-use tokio::io::{AsyncBufRead, AsyncBufReadExt, AsyncWrite, AsyncWriteExt};
-use tokio::sync::Mutex;
 use url::Url;
 
 use super::LoginFlowParams;
@@ -20,10 +16,6 @@ pub(crate) const AUTHENTICATE_HEADING: &str = "Please authenticate with Globus h
 
 /// The prompt for the code (Python's `code_prompt`, trailing space included).
 pub(crate) const CODE_PROMPT: &str = "Enter the resulting Authorization Code here: ";
-
-/// The longest line read from the terminal: a pasted code, or a pasted callback URL with
-/// its code and state, is far shorter.
-pub(crate) const MAX_INPUT_LINE: usize = 8 * 1024;
 
 /// Python's block: an empty line, the heading, a dash rule as long as the heading, the
 /// URL, the rule again, and an empty line.
@@ -158,91 +150,6 @@ pub(crate) fn login_error(err: AuthError) -> Error {
     }
 }
 
-/// A boxed terminal reader.
-pub(crate) type BoxReader = Box<dyn AsyncBufRead + Send + Unpin>;
-/// A boxed terminal writer.
-pub(crate) type BoxWriter = Box<dyn AsyncWrite + Send + Unpin>;
-
-/// Where a manager prints (stdout unless replaced).
-pub(crate) struct Output(pub(crate) Mutex<BoxWriter>);
-
-impl Output {
-    pub(crate) fn stdout() -> Self {
-        Self::new(tokio::io::stdout())
-    }
-
-    pub(crate) fn new<W: AsyncWrite + Send + Unpin + 'static>(writer: W) -> Self {
-        Self(Mutex::new(Box::new(writer)))
-    }
-}
-
-impl fmt::Debug for Output {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("Output")
-    }
-}
-
-/// Writes and flushes `text`.
-pub(crate) async fn write_text(writer: &mut BoxWriter, text: &str) -> Result<()> {
-    let io = |source| Error::LoginIo {
-        operation: "write to the terminal",
-        source,
-    };
-    writer.write_all(text.as_bytes()).await.map_err(io)?;
-    writer.flush().await.map_err(io)
-}
-
-/// One line read from the terminal.
-#[derive(Debug, PartialEq, Eq)]
-pub(crate) enum Line {
-    /// The line, without its end.
-    Text(String),
-    /// The input ended before any character of a line.
-    Closed,
-    /// The line was longer than [`MAX_INPUT_LINE`] (it was read to its end and dropped).
-    TooLong,
-    /// The line was not UTF-8.
-    NotUtf8,
-}
-
-/// Reads one line of at most `max` bytes without ever buffering more than that.
-pub(crate) async fn read_line(reader: &mut BoxReader, max: usize) -> Result<Line> {
-    let mut line = Vec::new();
-    let mut too_long = false;
-    loop {
-        let buf = reader.fill_buf().await.map_err(|source| Error::LoginIo {
-            operation: "read the authorization code",
-            source,
-        })?;
-        if buf.is_empty() {
-            if line.is_empty() && !too_long {
-                return Ok(Line::Closed);
-            }
-            break;
-        }
-        let (chunk, used, done) = match buf.iter().position(|b| *b == b'\n') {
-            Some(end) => (&buf[..end], end + 1, true),
-            None => (buf, buf.len(), false),
-        };
-        if !too_long {
-            if line.len() + chunk.len() > max {
-                too_long = true;
-                line.clear();
-            } else {
-                line.extend_from_slice(chunk);
-            }
-        }
-        reader.consume(used);
-        if done {
-            break;
-        }
-    }
-    if too_long {
-        return Ok(Line::TooLong);
-    }
-    Ok(String::from_utf8(line).map_or(Line::NotUtf8, Line::Text))
-}
-
 /// This machine's name for a grant: `"<app name> on <host>"`, or the app name alone when
 /// the host name is unknown (Python's `for_globus_app`).
 pub fn default_prefill_named_grant(app_name: &str) -> String {
@@ -319,43 +226,15 @@ mod tests {
             clean_hostname("DereksCoolMacbook.local\n").as_deref(),
             Some("DereksCoolMacbook")
         );
-        assert_eq!(clean_hostname("host.example.org").as_deref(), Some("host.example.org"));
+        assert_eq!(
+            clean_hostname("host.example.org").as_deref(),
+            Some("host.example.org")
+        );
         assert_eq!(clean_hostname("  \n"), None);
         assert_eq!(clean_hostname(".local"), None);
         assert_eq!(clean_hostname("a b"), None);
         assert_eq!(prefill_for("My App", Some("laptop")), "My App on laptop");
         assert_eq!(prefill_for("My App", None), "My App");
         assert!(default_prefill_named_grant("My App").starts_with("My App"));
-    }
-
-    async fn lines(input: &'static [u8], max: usize) -> Vec<Line> {
-        let mut reader: BoxReader = Box::new(input);
-        let mut out = Vec::new();
-        loop {
-            match read_line(&mut reader, max).await {
-                Ok(Line::Closed) | Err(_) => break,
-                Ok(line) => out.push(line),
-            }
-        }
-        out
-    }
-
-    #[tokio::test]
-    async fn bounded_lines() {
-        assert_eq!(
-            lines(b"abc\r\n  def  \nlast", 16).await,
-            vec![
-                Line::Text("abc\r".into()),
-                Line::Text("  def  ".into()),
-                Line::Text("last".into())
-            ]
-        );
-        assert_eq!(
-            lines(b"0123456789abcdefXYZ\nok\n", 16).await,
-            vec![Line::TooLong, Line::Text("ok".into())]
-        );
-        assert_eq!(lines(b"\xff\xfe\n", 16).await, vec![Line::NotUtf8]);
-        assert_eq!(lines(b"", 16).await, vec![]);
-        assert_eq!(lines(b"\n", 16).await, vec![Line::Text(String::new())]);
     }
 }

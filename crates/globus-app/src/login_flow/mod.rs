@@ -47,6 +47,7 @@
 mod command_line;
 mod common;
 mod local_server;
+mod terminal;
 
 use std::fmt;
 

@@ -51,9 +51,7 @@ impl fmt::Display for BrowserUnavailable {
                 f,
                 "cannot use the local-server login flow with the text-only browser '{name}'"
             ),
-            Self::NoDisplay => {
-                f.write_str("cannot open a browser: there is no graphical display")
-            }
+            Self::NoDisplay => f.write_str("cannot open a browser: there is no graphical display"),
             Self::OpenFailed(why) => write!(f, "failed to open the browser: {why}"),
         }
     }
@@ -267,8 +265,16 @@ mod tests {
         let env = BrowserEnvironment::empty();
         assert!(!env.is_remote_session());
         assert!(env.text_browser().is_none());
-        assert!(env.clone().with("SSH_TTY", "/dev/pts/1").is_remote_session());
-        assert!(env.clone().with("SSH_CONNECTION", "1 2 3 4").is_remote_session());
+        assert!(
+            env.clone()
+                .with("SSH_TTY", "/dev/pts/1")
+                .is_remote_session()
+        );
+        assert!(
+            env.clone()
+                .with("SSH_CONNECTION", "1 2 3 4")
+                .is_remote_session()
+        );
         assert!(!env.clone().with("SSH_TTY", "").is_remote_session());
         for (browser, text) in [
             ("lynx", Some("lynx")),
@@ -280,7 +286,10 @@ mod tests {
             ("", None),
         ] {
             assert_eq!(
-                env.clone().with("BROWSER", browser).text_browser().as_deref(),
+                env.clone()
+                    .with("BROWSER", browser)
+                    .text_browser()
+                    .as_deref(),
                 text,
                 "{browser}"
             );
@@ -306,10 +315,17 @@ mod tests {
             .with_environment(env.clone().with("BROWSER", "my-browser --url=%s --x"));
         assert_eq!(
             opener.command(url),
-            Ok(vec!["my-browser".into(), format!("--url={url}"), "--x".into()])
+            Ok(vec![
+                "my-browser".into(),
+                format!("--url={url}"),
+                "--x".into()
+            ])
         );
         let command = SystemBrowser::new().with_environment(env).command(url);
-        assert_eq!(command.ok().and_then(|c| c.last().cloned()).as_deref(), Some(url));
+        assert_eq!(
+            command.ok().and_then(|c| c.last().cloned()).as_deref(),
+            Some(url)
+        );
         if cfg!(all(unix, not(target_os = "macos"))) {
             let opener = SystemBrowser::new().with_environment(BrowserEnvironment::empty());
             assert_eq!(opener.command(url), Err(BrowserUnavailable::NoDisplay));

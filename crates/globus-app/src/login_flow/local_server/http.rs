@@ -37,7 +37,10 @@ pub const MAX_CONNECTIONS: usize = 16;
 
 /// What one connection sent.
 enum Head {
-    Request { method: String, target: String },
+    Request {
+        method: String,
+        target: String,
+    },
     /// Not an HTTP/1.x request line (or cut short).
     Malformed,
     /// Request line or head over the limit.
@@ -75,8 +78,12 @@ impl<'a> Receiver<'a> {
         let mut connections = FuturesUnordered::new();
         loop {
             let event = poll_fn(|cx| {
-                if let Poll::Ready(Some(Some(outcome))) = connections.poll_next_unpin(cx) {
-                    return Poll::Ready(Ok(outcome));
+                // Drain every finished connection: a stream that yielded is not woken again
+                // for the others.
+                while let Poll::Ready(Some(finished)) = connections.poll_next_unpin(cx) {
+                    if let Some(outcome) = finished {
+                        return Poll::Ready(Ok(outcome));
+                    }
                 }
                 listener.poll_accept(cx).map(Err)
             })
@@ -189,9 +196,19 @@ async fn respond_ignored(
     why: &'static str,
     head_only: bool,
 ) {
-    tracing::debug!(status, reason = why, "login callback server ignored a request");
+    tracing::debug!(
+        status,
+        reason = why,
+        "login callback server ignored a request"
+    );
     let body = format!("{status} {reason}: this request was ignored.\n");
-    let response = response(status, reason, "text/plain; charset=utf-8", &body, head_only);
+    let response = response(
+        status,
+        reason,
+        "text/plain; charset=utf-8",
+        &body,
+        head_only,
+    );
     let _ = timeout(CONNECTION_TIMEOUT, send(stream, &response)).await;
 }
 
@@ -253,7 +270,8 @@ async fn read_head(stream: &mut TcpStream) -> std::io::Result<Head> {
 
 /// Where the head ends (`\r\n\r\n` or a bare `\n\n`), searching from `from`.
 fn find_head_end(head: &[u8], from: usize) -> Option<usize> {
-    (from..head.len()).find(|&i| head[i..].starts_with(b"\r\n\r\n") || head[i..].starts_with(b"\n\n"))
+    (from..head.len())
+        .find(|&i| head[i..].starts_with(b"\r\n\r\n") || head[i..].starts_with(b"\n\n"))
 }
 
 /// `METHOD SP origin-form-target SP HTTP/1.x`.

@@ -17,11 +17,14 @@ use globus_core::authorizer::BoxFuture;
 use tokio::io::AsyncWrite;
 use tokio::net::TcpListener;
 
-use super::common::{self, FlowSettings, Output, StartedFlow};
+use super::common::{self, FlowSettings, StartedFlow};
+use super::terminal::Output;
 use super::{LoginFlowConfig, LoginFlowManager, LoginFlowParams};
 use crate::error::{Error, Result};
 
-pub use browser::{BrowserEnvironment, BrowserOpener, BrowserUnavailable, SystemBrowser, TEXT_BROWSERS};
+pub use browser::{
+    BrowserEnvironment, BrowserOpener, BrowserUnavailable, SystemBrowser, TEXT_BROWSERS,
+};
 pub use http::{CONNECTION_TIMEOUT, MAX_CONNECTIONS, MAX_REQUEST_HEAD, MAX_REQUEST_LINE};
 pub use page::DEFAULT_HTML_TEMPLATE;
 
@@ -274,9 +277,8 @@ impl LocalServerLoginFlowManager {
                     BrowserFallback::Fail => return Err(unavailable(&why)),
                     BrowserFallback::PrintUrl => {
                         tracing::debug!(reason = %why, "printing the authorize URL instead");
-                        let mut output = self.output.0.lock().await;
                         let block = common::authorize_url_block(url.as_str());
-                        common::write_text(&mut output, &block).await?;
+                        self.output.write(&block).await?;
                     }
                 }
             }

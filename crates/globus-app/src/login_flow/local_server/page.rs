@@ -123,9 +123,9 @@ mod tests {
             "<script>alert(\"1\")</script> & 'x'",
         );
         assert!(!page.contains("<script>"));
-        assert!(page.contains(
-            "&lt;script&gt;alert(&quot;1&quot;)&lt;/script&gt; &amp; &#x27;x&#x27;"
-        ));
+        assert!(
+            page.contains("&lt;script&gt;alert(&quot;1&quot;)&lt;/script&gt; &amp; &#x27;x&#x27;")
+        );
     }
 
     #[test]
