@@ -22,7 +22,9 @@ use super::requirements::{Requirements, parse_requirement};
 use super::validating_storage::{Rules, ValidatingTokenStorage};
 use super::validators::ExpiryRule;
 use crate::error::{Error, Result};
-use crate::login_flow::LoginFlowManager;
+use crate::login_flow::{
+    CommandLineLoginFlowManager, LocalServerLoginFlowManager, LoginFlowManager,
+};
 use crate::storage::{JsonTokenStorage, MemoryTokenStorage, SqliteTokenStorage, TokenStorage};
 
 /// Which app is being built.
@@ -184,10 +186,16 @@ fn login_flow(
             login_client,
             config,
         }),
-        LoginFlowManagerConfig::CommandLine | LoginFlowManagerConfig::LocalServer => Err(usage(
-            "the command-line and local-server login flows are not available in this build \
-             yet: configure a LoginFlowManager",
-        )),
+        LoginFlowManagerConfig::CommandLine => Ok(Arc::new(CommandLineLoginFlowManager::for_app(
+            app_name,
+            login_client.clone(),
+            &config.login_flow_config(),
+        )?)),
+        LoginFlowManagerConfig::LocalServer => Ok(Arc::new(LocalServerLoginFlowManager::for_app(
+            app_name,
+            login_client.clone(),
+            &config.login_flow_config(),
+        )?)),
     }
 }
 

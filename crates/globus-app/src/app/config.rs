@@ -11,7 +11,7 @@ use globus_identity::IdTokenDecoder;
 
 use super::GlobusApp;
 use crate::error::{Error, Result};
-use crate::login_flow::LoginFlowManager;
+use crate::login_flow::{LoginFlowConfig, LoginFlowManager};
 use crate::storage::TokenStorage;
 
 /// Which login flow a [`UserApp`](super::UserApp) runs (Python's `login_flow_manager`
@@ -20,9 +20,12 @@ use crate::storage::TokenStorage;
 #[non_exhaustive]
 pub enum LoginFlowManagerConfig {
     /// Print the authorize URL and read the code from standard input (`"command-line"`,
-    /// the default of user apps).
+    /// the default of user apps): a
+    /// [`CommandLineLoginFlowManager`](crate::login_flow::CommandLineLoginFlowManager).
     CommandLine,
-    /// Open a browser and receive the code on a loopback server (`"local-server"`).
+    /// Open a browser and receive the code on a loopback server (`"local-server"`; native
+    /// clients, no custom redirect URI): a
+    /// [`LocalServerLoginFlowManager`](crate::login_flow::LocalServerLoginFlowManager).
     LocalServer,
     /// This manager, as given (Python's instance case).
     Manager(Arc<dyn LoginFlowManager>),
@@ -311,6 +314,17 @@ impl GlobusAppConfig {
     /// Whether `openid` is required.
     pub fn require_openid(&self) -> bool {
         self.require_openid
+    }
+
+    /// What the login flow managers' `for_app` constructors take from this configuration
+    /// (the redirect URI and the refresh-token request).
+    pub fn login_flow_config(&self) -> LoginFlowConfig {
+        let config =
+            LoginFlowConfig::new().with_request_refresh_tokens(self.request_refresh_tokens);
+        match &self.login_redirect_uri {
+            Some(uri) => config.with_login_redirect_uri(uri.clone()),
+            None => config,
+        }
     }
 
     /// The `GLOBUS_SDK_*` settings used: the configured snapshot, else the process's.
