@@ -23,14 +23,18 @@ use crate::storage::{TokenStorage, TokenStorageData};
 /// possible). Python stores the time of the response, which makes every use refresh.
 pub const UNKNOWN_EXPIRY: i64 = i64::MAX;
 
-/// Runs a blocking storage operation on tokio's blocking pool.
+/// Runs a blocking storage operation on tokio's blocking pool (in place when there is no
+/// tokio runtime, rather than panicking).
 pub(crate) async fn blocking<T, F>(storage: &Arc<dyn TokenStorage>, op: F) -> Result<T>
 where
     T: Send + 'static,
     F: FnOnce(&dyn TokenStorage) -> Result<T> + Send + 'static,
 {
     let storage = Arc::clone(storage);
-    match tokio::task::spawn_blocking(move || op(&*storage)).await {
+    let Ok(runtime) = tokio::runtime::Handle::try_current() else {
+        return op(&*storage);
+    };
+    match runtime.spawn_blocking(move || op(&*storage)).await {
         Ok(result) => result,
         // A panic inside the storage is the storage's: let it continue as if called here.
         Err(err) if err.is_panic() => std::panic::resume_unwind(err.into_panic()),
