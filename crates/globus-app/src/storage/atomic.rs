@@ -68,7 +68,8 @@ fn temp_prefix(path: &Path) -> OsString {
     prefix
 }
 
-fn create_temp_file(path: &Path) -> Result<(PathBuf, fs::File)> {
+/// Creates a new private temporary sibling of `path`, named with [`temp_prefix`].
+pub(crate) fn create_temp_file(path: &Path) -> Result<(PathBuf, fs::File)> {
     static COUNTER: AtomicU64 = AtomicU64::new(0);
     let prefix = temp_prefix(path);
     let mut attempt = 0;

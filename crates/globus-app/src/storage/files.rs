@@ -122,30 +122,75 @@ pub(crate) fn create_or_open_private(path: &Path, operation: &'static str) -> Re
     Ok(file)
 }
 
-/// Tightens the file at `path` when it exists (used for SQLite's `-wal` and `-shm` files).
+// SQLite's files are never opened through a descriptor of ours while the process may hold
+// a connection to them: closing *any* descriptor of a file drops every POSIX lock the
+// process holds on it, SQLite's included (SQLite's "how to corrupt" §2.2). Dropping the
+// shared lock on a WAL `-shm` file lets another process truncate it under this process's
+// live mapping, which crashes it with SIGBUS. So the SQLite helpers below work by path.
+
+/// Creates `path` with mode 0600 when it is missing, without ever opening it: a private
+/// temporary sibling is created and hard-linked into place (an existing file wins the race
+/// and is left alone). An existing file is tightened by path.
+pub(crate) fn create_private_by_path(path: &Path, operation: &'static str) -> Result<()> {
+    if regular_file_exists(path)? {
+        return tighten_by_path(path);
+    }
+    let (tmp, file) = crate::storage::atomic::create_temp_file(path)?;
+    drop(file);
+    let linked = fs::hard_link(&tmp, path);
+    remove_if_exists(&tmp, operation)?;
+    match linked {
+        Ok(()) => Ok(()),
+        Err(err) if err.kind() == io::ErrorKind::AlreadyExists => tighten_if_exists(path),
+        Err(err) => Err(Error::io(operation, path, err)),
+    }
+}
+
+/// Tightens the file at `path` when it exists, by path (used for SQLite's files).
 pub(crate) fn tighten_if_exists(path: &Path) -> Result<()> {
     if !regular_file_exists(path)? {
         return Ok(());
     }
-    match File::open(path) {
-        Ok(file) => tighten(&file, path),
-        Err(err) if err.kind() == io::ErrorKind::NotFound => Ok(()),
-        Err(err) => Err(Error::io("open token storage file", path, err)),
-    }
+    tighten_by_path(path)
+}
+
+#[cfg(unix)]
+fn tighten_by_path(path: &Path) -> Result<()> {
+    let meta = match fs::symlink_metadata(path) {
+        Ok(meta) => meta,
+        Err(err) if err.kind() == io::ErrorKind::NotFound => return Ok(()),
+        Err(err) => return Err(Error::io("inspect token storage file", path, err)),
+    };
+    tighten_mode(&meta, path, |perms| fs::set_permissions(path, perms))
+}
+
+#[cfg(not(unix))]
+fn tighten_by_path(_path: &Path) -> Result<()> {
+    Ok(())
 }
 
 /// Makes an open file private: mode 0600 if group or others have any permission.
 #[cfg(unix)]
 pub(crate) fn tighten(file: &File, path: &Path) -> Result<()> {
-    use std::os::unix::fs::PermissionsExt;
     let meta = file
         .metadata()
         .map_err(|err| Error::io("inspect token storage file", path, err))?;
+    tighten_mode(&meta, path, |perms| file.set_permissions(perms))
+}
+
+/// Sets mode 0600 through `set` when `meta` lets group or others in.
+#[cfg(unix)]
+fn tighten_mode(
+    meta: &fs::Metadata,
+    path: &Path,
+    set: impl FnOnce(fs::Permissions) -> io::Result<()>,
+) -> Result<()> {
+    use std::os::unix::fs::PermissionsExt;
     let mode = meta.permissions().mode() & 0o7777;
     if mode & 0o077 == 0 {
         return Ok(());
     }
-    match file.set_permissions(fs::Permissions::from_mode(FILE_MODE)) {
+    match set(fs::Permissions::from_mode(FILE_MODE)) {
         Ok(()) => {
             tracing::warn!(
                 path = %path.display(),

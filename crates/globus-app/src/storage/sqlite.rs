@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, PoisonError};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use rusqlite::{Connection, ErrorCode, OpenFlags, OptionalExtension, TransactionBehavior, params};
 
@@ -158,7 +158,26 @@ impl SqliteTokenStorage {
     }
 
     /// Runs `f` with the open database, opening it first if needed.
-    fn with_db<T>(&self, f: impl FnOnce(&mut OpenDatabase) -> Result<T>) -> Result<T> {
+    ///
+    /// SQLite's busy handler absorbs most contention, but a few paths report `SQLITE_BUSY`
+    /// at once without calling it (another process recovering the WAL index or switching
+    /// the journal mode); those are retried here, with a short backoff, until the same
+    /// busy timeout has passed.
+    fn with_db<T>(&self, mut f: impl FnMut(&mut OpenDatabase) -> Result<T>) -> Result<T> {
+        let started = Instant::now();
+        let mut pause = Duration::from_millis(1);
+        loop {
+            match self.with_db_once(&mut f) {
+                Err(Error::Busy { .. }) if started.elapsed() + pause < self.busy_timeout => {
+                    std::thread::sleep(pause);
+                    pause = (pause * 2).min(Duration::from_millis(50));
+                }
+                result => return result,
+            }
+        }
+    }
+
+    fn with_db_once<T>(&self, f: impl FnOnce(&mut OpenDatabase) -> Result<T>) -> Result<T> {
         // A panic inside `f` drops any open transaction, which rolls it back: the
         // connection is consistent even when the mutex is poisoned.
         let mut state = self.state.lock().unwrap_or_else(PoisonError::into_inner);
@@ -172,11 +191,9 @@ impl SqliteTokenStorage {
     fn open(&self) -> Result<OpenDatabase> {
         let path = &self.path;
         files::ensure_dir(files::parent_dir(path))?;
-        // Created here with mode 0600 so that SQLite never creates it under the umask.
-        drop(files::create_or_open_private(
-            path,
-            "create token database",
-        )?);
+        // Created here with mode 0600 so that SQLite never creates it under the umask (its
+        // `-wal` and `-shm` files copy the database's mode).
+        files::create_private_by_path(path, "create token database")?;
         for suffix in ["-wal", "-shm", "-journal"] {
             files::tighten_if_exists(&sibling(path, suffix))?;
         }

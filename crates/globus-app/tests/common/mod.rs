@@ -75,7 +75,8 @@ pub fn run_helper(test: &str, env: &[(&str, &str)]) -> Output {
 pub fn assert_helper_ok(test: &str, output: &Output) {
     assert!(
         output.status.success(),
-        "helper {test} failed: {}\n{}",
+        "helper {test} failed ({}): {}\n{}",
+        output.status,
         String::from_utf8_lossy(&output.stdout),
         String::from_utf8_lossy(&output.stderr)
     );
