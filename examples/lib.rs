@@ -10,6 +10,8 @@
 use std::error::Error;
 use std::io::{BufRead as _, Write as _};
 
+use globus_sdk::app::app::testing::BrowserLoginFlowManager;
+use globus_sdk::app::{GlobusAppConfig, LoginFlowManagerConfig, TokenStorageConfig, UserApp};
 use globus_sdk::auth::{
     AuthClient, ConfidentialAppAuthClient, NativeAppAuthClient, OAuthTokenResponse,
 };
@@ -146,6 +148,41 @@ impl Target {
                 Ok((code.trim().to_owned(), None))
             }
         }
+    }
+}
+
+impl Target {
+    /// A [`UserApp`] for the target's native client that asks for refresh tokens: against
+    /// the fake, its "browser" follows the fake's redirect and tokens stay in memory;
+    /// against real Globus, it prints the authorize URL, reads the code Globus shows, and
+    /// keeps tokens where Python apps do (`~/.globus/app/<client id>/<app name>/`).
+    pub fn user_app(
+        &self,
+        app_name: &str,
+        requirements: impl IntoIterator<Item = (&'static str, &'static str)>,
+    ) -> Result<UserApp, BoxError> {
+        let config = GlobusAppConfig::new().with_request_refresh_tokens(true);
+        let config = match self {
+            Target::Fake(fake) => {
+                let fake = fake.clone();
+                let browser = BrowserLoginFlowManager::provider(move |url| {
+                    let fake = fake.clone();
+                    async move { Ok::<_, BoxError>(fake.authorize(&url).await?.redirect) }
+                });
+                config
+                    .with_env_vars(EnvVars::empty())
+                    .with_token_storage(TokenStorageConfig::Memory)
+                    .with_login_flow_manager(LoginFlowManagerConfig::provider(browser))
+            }
+            Target::Real { .. } => config
+                .with_env_vars(EnvVars::from_process())
+                .with_login_flow_manager(LoginFlowManagerConfig::CommandLine),
+        };
+        Ok(UserApp::builder(app_name)
+            .login_client(self.native_client()?)
+            .scope_requirements(requirements)
+            .config(config)
+            .build()?)
     }
 }
 

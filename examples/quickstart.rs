@@ -11,45 +11,37 @@
 use std::collections::BTreeSet;
 
 use globus_examples::{BoxError, Target, expires_in};
+use globus_sdk::app::GlobusAuthorizer;
 use globus_sdk::core::secret::AccessToken;
 use globus_sdk::prelude::*;
 
-/// The scopes this app asks for: who the user is, and permission to look identities up.
-const SCOPES: [&str; 4] = [
-    "openid",
-    "profile",
-    "email",
-    "urn:globus:auth:scope:auth.globus.org:view_identities",
-];
+/// What this app needs: who the user is, and permission to look identities up.
+const AUTH_SCOPES: &str =
+    "openid profile email urn:globus:auth:scope:auth.globus.org:view_identities";
 
 #[tokio::main]
 async fn main() -> Result<(), BoxError> {
     println!("Globus SDK for Rust {} — quickstart\n", globus_sdk::VERSION);
     let target = Target::from_env().await?;
-    let login = target.native_client()?;
 
-    // 1. A native app logs users in with the authorization-code flow and PKCE: the flow
-    //    object keeps the secret verifier and a random `state`, and is consumed by the
-    //    code exchange, so a code can be exchanged only once.
-    println!("\n1. Log in (native app, authorization code + PKCE)");
-    let flow = login.oauth2_start_flow(SCOPES)?.with_refresh_tokens(true);
-    let url = flow.authorize_url();
-    println!("   authorize URL: {}", without_query(&url));
+    // 1. A UserApp ties a native login client, scope requirements, token storage and
+    //    authorizers together (Python's `UserApp`). Its login runs the authorization-code
+    //    flow with PKCE and a random `state`, verifies the ID token, and stores the tokens.
+    println!("\n1. Log in with a UserApp (native app, authorization code + PKCE)");
+    let app = target.user_app(
+        "globus-rs quickstart",
+        [(AUTH_RESOURCE_SERVER, AUTH_SCOPES)],
+    )?;
     if target.fake().is_some() {
         println!("   (the fake logs its test user in and redirects back, as a browser would)");
     }
-    let (code, state) = target.authorize(&url).await?;
-    let tokens = match state {
-        // The redirect carried our state back: it is checked in constant time first.
-        Some(state) => flow.exchange_code(code, &state).await?,
-        // Globus's show-the-code page returns no state; PKCE still binds the code to us.
-        None => flow.exchange_code_without_state_check(code).await?,
-    };
-    println!(
-        "   got tokens for {} resource server(s):",
-        tokens.by_resource_server().len()
-    );
-    for token in tokens.by_resource_server() {
+    app.login(false).await?;
+    let stored = app
+        .token_storage()
+        .inner()
+        .get_token_data_by_resource_server()?;
+    println!("   stored tokens for {} resource server(s):", stored.len());
+    for token in stored.values() {
         println!("   - {}", token.resource_server);
         println!("       scopes:        {}", token.scope);
         println!(
@@ -65,36 +57,32 @@ async fn main() -> Result<(), BoxError> {
         );
         println!(
             "       expires:       {}",
-            expires_in(token.expires_at_seconds)
+            expires_in(Some(token.expires_at_seconds))
         );
     }
 
-    // 2. The ID token says who logged in. The decoder checks its signature against the
-    //    key set Globus publishes, the algorithm, issuer, audience and validity times.
-    println!("\n2. Verify the ID token");
-    let decoder = IdTokenDecoder::new(login.clone())?;
-    let claims = tokens.decode_id_token(&decoder).await?;
-    let username = claims.preferred_username.clone().unwrap_or_default();
-    println!("   signature, issuer, audience and times verified");
-    println!("   logged in as {username} (identity {})", claims.sub);
-    println!(
-        "   issued by {} for client {}",
-        claims.iss,
-        login.client_id()
-    );
+    // 2. The ID token says who logged in. The app's decoder checked its signature against
+    //    the key set Globus publishes, the algorithm, issuer, audience and validity times,
+    //    and the app pins that identity: tokens of another user are never mixed in.
+    println!("\n2. Who logged in");
+    let identity_id = app
+        .token_storage()
+        .identity_id()
+        .ok_or("the login stored no identity")?;
+    println!("   ID token signature, issuer, audience and times verified at login");
+    let auth = app.auth_client()?;
+    let me = auth.userinfo().await?;
+    let username = me.preferred_username.clone().unwrap_or_default();
+    println!("   logged in as {username} (identity {identity_id})");
+    println!("   logged in with client {}", app.client_id());
 
     // 3. IdentityMap turns ids and usernames into identity records, in batches of up to
     //    100 per request, caching every record under both its id and its username.
     println!("\n3. Resolve identities with IdentityMap");
-    let auth_tokens = tokens
-        .by_resource_server()
-        .get(AUTH_RESOURCE_SERVER)
-        .ok_or("no token for auth.globus.org")?;
-    let auth = target.auth_client(AccessTokenAuthorizer::new(auth_tokens.access_token.clone()))?;
     let identities = IdentityMap::new(auth.clone());
     let keys: BTreeSet<String> = [
         username.clone(),
-        claims.sub.clone(),
+        identity_id.clone(),
         "ada.lovelace@globusid.org".to_owned(),
         "46bd0f56-e24f-11e5-a510-131bef46955c".to_owned(),
     ]
@@ -114,50 +102,44 @@ async fn main() -> Result<(), BoxError> {
         }
     }
 
-    // 4. Access tokens expire (48 h on Globus); the refresh token gets new ones without a
-    //    new login. Apps usually let a RefreshTokenAuthorizer do this when needed.
+    // 4. Access tokens expire (48 h on Globus). The app's authorizer renews them with the
+    //    refresh token and stores the new ones, once, however many requests meet the old
+    //    one. `expire()` plays a 401 (or the passing of two days).
     println!("\n4. Refresh the access token");
-    let refresh_token = auth_tokens
-        .refresh_token
-        .clone()
-        .ok_or("no refresh token (were refresh tokens requested?)")?;
-    let refreshed = login
-        .oauth2_refresh_token(&refresh_token, Vec::new())
+    let GlobusAuthorizer::RefreshToken(authorizer) =
+        app.get_authorizer(AUTH_RESOURCE_SERVER).await?
+    else {
+        return Err("expected a refresh-token authorizer (refresh tokens were requested)".into());
+    };
+    let old = authorizer.access_token().await?;
+    authorizer.expire();
+    let new = authorizer.access_token().await?;
+    let changed = new.expose_secret() != old.expose_secret();
+    let stored = app
+        .token_storage()
+        .get_token_data(AUTH_RESOURCE_SERVER)
         .await?;
-    let new_auth = refreshed
-        .by_resource_server()
-        .get(AUTH_RESOURCE_SERVER)
-        .ok_or("the refresh returned no auth.globus.org token")?;
-    let changed = new_auth.access_token.expose_secret() != auth_tokens.access_token.expose_secret();
     println!(
-        "   new access token: {} (differs from the old one: {changed}), expires {}",
-        new_auth.access_token,
-        expires_in(new_auth.expires_at_seconds)
+        "   new access token: {new} (differs from the old one: {changed}), expires {}",
+        expires_in(Some(stored.expires_at_seconds))
     );
-    let me = target
-        .auth_client(AccessTokenAuthorizer::new(new_auth.access_token.clone()))?
-        .userinfo()
-        .await?;
+    println!(
+        "   the app stored it: {}",
+        stored.access_token.expose_secret() == new.expose_secret()
+    );
+    let me = auth.userinfo().await?;
     println!(
         "   userinfo with the new token: {}",
         me.preferred_username.as_deref().unwrap_or(&me.sub)
     );
 
-    // 5. Token introspection is only for confidential clients (resource servers checking
-    //    tokens sent to them), so a native app does not introspect. It revokes on logout.
-    println!("\n5. Revoke (log out)");
-    let current_refresh = new_auth.refresh_token.clone().unwrap_or(refresh_token);
-    login
-        .oauth2_revoke_token(current_refresh.expose_secret(), Vec::new())
-        .await?;
-    for token in [&auth_tokens.access_token, &new_auth.access_token] {
-        login
-            .oauth2_revoke_token(token.expose_secret(), Vec::new())
-            .await?;
-    }
-    println!("   revoked the refresh token and both access tokens");
+    // 5. Logging out revokes every stored token, then removes it. (Token introspection is
+    //    only for confidential clients: resource servers checking tokens sent to them.)
+    println!("\n5. Log out (revoke)");
+    app.logout(true).await?;
+    println!("   revoked the stored refresh and access tokens, and removed them");
     let revoked = target.auth_client(AccessTokenAuthorizer::new(AccessToken::new(
-        new_auth.access_token.expose_secret(),
+        new.expose_secret(),
     )))?;
     match revoked.userinfo().await {
         Err(err) => println!(
@@ -167,14 +149,14 @@ async fn main() -> Result<(), BoxError> {
         ),
         Ok(_) => return Err("a revoked token was still accepted".into()),
     }
+    let old_refused = target
+        .auth_client(AccessTokenAuthorizer::new(old))?
+        .userinfo()
+        .await
+        .is_err();
+    println!("   the first access token is refused too: {old_refused}");
+    println!("   login required now: {}", app.login_required().await?);
 
     println!("\nDone.");
     Ok(())
-}
-
-/// The URL without its query (the query is long and carries nothing to read here).
-fn without_query(url: &url::Url) -> String {
-    let mut url = url.clone();
-    url.set_query(None);
-    format!("{url}?client_id=…&scope=…&code_challenge=…&state=…")
 }

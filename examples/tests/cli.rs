@@ -5,6 +5,7 @@ use std::os::unix::fs::PermissionsExt as _;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
+use globus_sdk::core::http::Method;
 use globus_sdk::testing::FakeGlobusAuth;
 
 fn cli() -> PathBuf {
@@ -120,6 +121,20 @@ fn login_whoami_identities_logout() {
     let stored = std::fs::read_to_string(&file).unwrap();
     assert!(stored.contains("\"format_version\": \"2.0\""));
     assert!(stored.contains(&user.id), "the identity id is stored");
+
+    // A second login uses the stored tokens: no new authorization.
+    let authorizations = env.fake.hits(Method::GET, "/v2/oauth2/authorize");
+    let out = env.run(&["login"]);
+    assert_ok(&out);
+    assert!(
+        stdout(&out).contains("already logged in"),
+        "{}",
+        stdout(&out)
+    );
+    assert_eq!(
+        env.fake.hits(Method::GET, "/v2/oauth2/authorize"),
+        authorizations
+    );
 
     let out = env.run(&["whoami"]);
     assert_ok(&out);

@@ -133,6 +133,7 @@ pub mod login_flow;
 pub mod storage;
 
 pub use app::{
-    ClientApp, GlobusApp, GlobusAppConfig, LoginFlowManagerConfig, TokenStorageConfig, UserApp,
+    ClientApp, GlobusApp, GlobusAppConfig, GlobusAuthorizer, LoginFlowManagerConfig,
+    TokenStorageConfig, UserApp,
 };
 pub use error::{Error, Result};
