@@ -65,16 +65,16 @@ async fn main() -> Result<(), BoxError> {
     //    the key set Globus publishes, the algorithm, issuer, audience and validity times,
     //    and the app pins that identity: tokens of another user are never mixed in.
     println!("\n2. Who logged in");
-    let identity_id = app
+    let claims = app
         .token_storage()
-        .identity_id()
-        .ok_or("the login stored no identity")?;
+        .id_token_claims()
+        .ok_or("the login returned no ID token")?;
+    let identity_id = claims.sub.clone();
+    let username = claims.preferred_username.clone().unwrap_or_default();
     println!("   ID token signature, issuer, audience and times verified at login");
-    let auth = app.auth_client()?;
-    let me = auth.userinfo().await?;
-    let username = me.preferred_username.clone().unwrap_or_default();
     println!("   logged in as {username} (identity {identity_id})");
-    println!("   logged in with client {}", app.client_id());
+    println!("   issued by {} for client {}", claims.iss, app.client_id());
+    let auth = app.auth_client()?;
 
     // 3. IdentityMap turns ids and usernames into identity records, in batches of up to
     //    100 per request, caching every record under both its id and its username.

@@ -43,6 +43,13 @@ async fn user_app_native_login_stores_tokens_with_the_identity() {
         assert!(data.refresh_token.is_none(), "no refresh tokens by default");
     }
     assert_eq!(app.token_storage().identity_id(), Some(user.clone()));
+    let claims = app
+        .token_storage()
+        .id_token_claims()
+        .expect("verified claims");
+    assert_eq!(claims.sub, user);
+    // Only `openid` was asked of Auth: the ID token names no username.
+    assert_eq!(claims.preferred_username, None);
     assert!(!app.login_required().await.unwrap());
 
     // No second login when the tokens are good.

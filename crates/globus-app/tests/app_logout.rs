@@ -41,6 +41,7 @@ async fn logout_revokes_then_removes_the_required_tokens() {
         .build()
         .unwrap();
     app.login(false).await.unwrap();
+    assert!(app.token_storage().id_token_claims().is_some());
     let unrelated = store_unrelated_tokens(&env, &storage);
     let tokens: Vec<String> = [AUTH, TRANSFER]
         .iter()
@@ -74,6 +75,7 @@ async fn logout_revokes_then_removes_the_required_tokens() {
         Err(Error::MissingToken { .. })
     ));
     assert!(app.token_storage().identity_id().is_none());
+    assert!(app.token_storage().id_token_claims().is_none());
 
     app.logout(true).await.unwrap();
     assert_eq!(env.hits(Method::POST, REVOKE_PATH), 6);

@@ -7,7 +7,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 
 use globus_auth::{AuthClient, OAuthTokenResponse};
 use globus_core::clock::Clock;
-use globus_identity::IdTokenDecoder;
+use globus_identity::{IdTokenClaims, IdTokenDecoder};
 use globus_scopes::{ConsentForest, Scope};
 
 use super::requirements::Requirements;
@@ -86,6 +86,8 @@ struct Inner {
     consents: tokio::sync::Mutex<Option<Arc<ConsentForest>>>,
     decoder: IdTokenDecoder,
     clock: Arc<dyn Clock>,
+    /// The verified ID-token claims of the last login stored by this process.
+    login_claims: Mutex<Option<IdTokenClaims>>,
 }
 
 /// The identity of the stored tokens, read from storage on first use.
@@ -136,6 +138,7 @@ impl ValidatingTokenStorage {
                 consents: tokio::sync::Mutex::new(None),
                 decoder,
                 clock,
+                login_claims: Mutex::new(None),
             }),
         }
     }
@@ -154,6 +157,25 @@ impl ValidatingTokenStorage {
     /// record naming one).
     pub fn identity_id(&self) -> Option<String> {
         self.inner.identity.peek().flatten()
+    }
+
+    /// The verified claims of the ID token of the last login this process stored (who
+    /// logged in: `sub`, `preferred_username`, `name`, `email`, …); `None` before a login
+    /// in this process and after a logout. Claims are not stored on disk.
+    pub fn id_token_claims(&self) -> Option<IdTokenClaims> {
+        self.inner
+            .login_claims
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
+    }
+
+    fn set_login_claims(&self, claims: Option<IdTokenClaims>) {
+        *self
+            .inner
+            .login_claims
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner) = claims;
     }
 
     /// The identity of the stored tokens, reading the storage the first time.
@@ -179,6 +201,7 @@ impl ValidatingTokenStorage {
     /// them again.
     pub(crate) async fn forget_identity(&self) {
         self.inner.identity.set(None);
+        self.set_login_claims(None);
         *self.inner.consents.lock().await = None;
     }
 
@@ -266,19 +289,18 @@ impl ValidatingTokenStorage {
     /// [`Error::IdentityMismatch`] (nothing is stored), [`Error::Identity`] when the ID
     /// token does not verify, storage errors.
     pub async fn store_token_response(&self, response: &OAuthTokenResponse) -> Result<()> {
-        let identity = match response.id_token() {
-            Some(_) => Some(
-                self.inner
-                    .decoder
-                    .decode_token_response(response)
-                    .await?
-                    .sub,
-            ),
+        let claims = match response.id_token() {
+            Some(_) => Some(self.inner.decoder.decode_token_response(response).await?),
             None => None,
         };
+        let identity = claims.as_ref().map(|claims| claims.sub.clone());
         let prior = self.identity().await?;
         let records = self.prepare(response, identity, prior.as_deref(), StoreKind::Login)?;
-        self.write(records).await
+        self.write(records).await?;
+        if claims.is_some() {
+            self.set_login_claims(claims);
+        }
+        Ok(())
     }
 
     /// Validates and stores the tokens of a renewal (a refresh, or a client-credentials
