@@ -261,6 +261,17 @@ pub enum Error {
         /// The operation, e.g. `"listing namespaces"`.
         operation: &'static str,
     },
+
+    /// A login flow could not use its terminal or its loopback socket: writing the
+    /// authorize URL or the prompt, reading the code, or listening on `127.0.0.1`.
+    #[error("the login flow could not {operation}: {source}")]
+    LoginIo {
+        /// What was being done, e.g. `"read the authorization code"`.
+        operation: &'static str,
+        /// The operating system's error.
+        #[source]
+        source: io::Error,
+    },
 }
 
 impl Error {
