@@ -24,11 +24,27 @@ use globus_scopes::{ParseLimits, ScopeParser, merge_scopes, parse_scopes};
 fn main() {
     // For instruction counts: `GLOBUS_BENCH_DRIVER=mix_100k valgrind --tool=callgrind …`
     // parses the mix once and exits.
-    if std::env::var("GLOBUS_BENCH_DRIVER").as_deref() == Ok("mix_100k") {
-        for text in &mix_100k() {
-            black_box(parse_scopes(black_box(text)).unwrap());
+    // `GLOBUS_BENCH_DRIVER=chain:10000` (or `diamond:`, `wide:`) parses that input once
+    // with raised limits, so instruction counts at two sizes show linearity.
+    match std::env::var("GLOBUS_BENCH_DRIVER").as_deref() {
+        Ok("mix_100k") => {
+            for text in &mix_100k() {
+                black_box(parse_scopes(black_box(text)).unwrap());
+            }
+            return;
         }
-        return;
+        Ok(other) => {
+            let (kind, n) = other.split_once(':').expect("GLOBUS_BENCH_DRIVER=<kind>:<n>");
+            let n: usize = n.parse().expect("a size");
+            let text = match kind {
+                "chain" => chain(n),
+                "diamond" => diamond(n),
+                _ => wide(n),
+            };
+            black_box(parser(true, n).parse(black_box(&text)).is_ok());
+            return;
+        }
+        Err(_) => {}
     }
     divan::main();
     if std::env::args().any(|arg| arg == "--bench")
