@@ -438,7 +438,7 @@ fn measure_cli(root: &std::path::Path) -> Result<CliFigures, String> {
     // One extra run first, to warm the page cache; it is not counted.
     for run in 0..=CLI_RUNS {
         let start = Instant::now();
-        let mut child = Command::new(&binary)
+        let child = Command::new(&binary)
             .args(CLI_ARGS)
             .env_clear()
             .env("HOME", &home)

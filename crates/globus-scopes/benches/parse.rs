@@ -34,7 +34,9 @@ fn main() {
             return;
         }
         Ok(other) => {
-            let (kind, n) = other.split_once(':').expect("GLOBUS_BENCH_DRIVER=<kind>:<n>");
+            let (kind, n) = other
+                .split_once(':')
+                .expect("GLOBUS_BENCH_DRIVER=<kind>:<n>");
             let n: usize = n.parse().expect("a size");
             let text = match kind {
                 "chain" => chain(n),
