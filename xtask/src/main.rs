@@ -147,6 +147,15 @@ fn bench(args: &[String]) -> Result<(), String> {
             Err(err) => println!("xtask: instruction counts skipped: {err}"),
         }
     }
+    if !cli_only
+        && callgrind
+        && filter.is_none_or(|f| "parse".contains(f.as_str()) || f.contains("scope"))
+    {
+        match scope_instructions() {
+            Ok(mut extra) => rows.append(&mut extra),
+            Err(err) => println!("xtask: scope instruction counts skipped: {err}"),
+        }
+    }
     if filter.is_none() || cli_only {
         rows.push(cli_cold_start());
     }
@@ -279,6 +288,62 @@ fn request_instructions() -> Result<Vec<Vec<String>>, String> {
     Ok(rows)
 }
 
+/// Total instructions of one run of `exe` under callgrind with these environment
+/// variables (all threads).
+fn callgrind_total(exe: &std::path::Path, envs: &[(&str, &str)]) -> Result<u64, String> {
+    let out = std::env::temp_dir().join(format!("xtask-cg-{}.out", std::process::id()));
+    let status = Command::new("valgrind")
+        .args([
+            "--tool=callgrind",
+            &format!("--callgrind-out-file={}", out.display()),
+        ])
+        .arg(exe)
+        .envs(envs.iter().copied())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .status()
+        .map_err(|err| format!("could not start valgrind: {err}"))?;
+    if !status.success() {
+        return Err(format!("valgrind failed ({status})"));
+    }
+    let text =
+        std::fs::read_to_string(&out).map_err(|err| format!("reading {}: {err}", out.display()))?;
+    let _ = std::fs::remove_file(&out);
+    text.lines()
+        .find_map(|line| line.strip_prefix("totals: "))
+        .and_then(|n| n.trim().parse().ok())
+        .ok_or_else(|| "no totals in the callgrind output".to_owned())
+}
+
+/// Linearity of the scope parser on the pathological inputs, in instructions: parsing the
+/// 10,000-level chain and diamond against the 1,000-level ones (building the text
+/// included, which is linear too), after subtracting a trivial run.
+fn scope_instructions() -> Result<Vec<Vec<String>>, String> {
+    if !command_works("valgrind", &["--version"]) {
+        return Err("valgrind is not installed".into());
+    }
+    let exe = bench_executable("globus-scopes", "parse")?;
+    let base = callgrind_total(&exe, &[("GLOBUS_BENCH_DRIVER", "chain:2")])?;
+    let mut rows = Vec::new();
+    for kind in ["chain", "diamond"] {
+        println!("xtask: counting instructions for scopes/{kind} 1k and 10k (callgrind)");
+        let small = callgrind_total(&exe, &[("GLOBUS_BENCH_DRIVER", &format!("{kind}:1000"))])?
+            .saturating_sub(base);
+        let large = callgrind_total(&exe, &[("GLOBUS_BENCH_DRIVER", &format!("{kind}:10000"))])?
+            .saturating_sub(base);
+        let growth = large as f64 / small as f64;
+        rows.push(vec![
+            format!("scopes/{kind}_raised linearity (instructions)"),
+            format!("{small} instr at 1k"),
+            format!("{large} instr at 10k"),
+            format!("{growth:.2}x for 10x the input"),
+            "linear (< 11x)".to_owned(),
+            if growth < 11.0 { "met" } else { "MISSED" }.to_owned(),
+        ]);
+    }
+    Ok(rows)
+}
+
 /// Builds a bench target and returns its executable (from cargo's JSON messages).
 fn bench_executable(package: &str, bench: &str) -> Result<std::path::PathBuf, String> {
     let output = Command::new("cargo")
@@ -347,13 +412,17 @@ fn cli_cold_start() -> Vec<String> {
                 "xtask: cli cold start over {CLI_RUNS} runs: min {:.2} ms, median {:.2} ms, max {:.2} ms",
                 cli.min_ms, cli.median_ms, cli.max_ms
             );
+            let mib = |bytes: u64| bytes as f64 / (1024.0 * 1024.0);
+            let stripped = cli
+                .stripped
+                .map(|bytes| format!(", {:.1} MiB stripped", mib(bytes)))
+                .unwrap_or_default();
             row(
                 format!(
-                    "{:.2} ms median to first request (min {:.2}); release binary {:.1} MiB ({} bytes)",
+                    "{:.2} ms median to first request (min {:.2}); release binary {:.1} MiB{stripped}",
                     cli.median_ms,
                     cli.min_ms,
-                    cli.size as f64 / (1024.0 * 1024.0),
-                    cli.size
+                    mib(cli.size),
                 ),
                 if cli.median_ms < 10.0 {
                     "met"
@@ -369,6 +438,7 @@ fn cli_cold_start() -> Vec<String> {
 /// What [`measure_cli`] found.
 struct CliFigures {
     size: u64,
+    stripped: Option<u64>,
     min_ms: f64,
     median_ms: f64,
     max_ms: f64,
@@ -425,6 +495,19 @@ fn measure_cli(root: &std::path::Path) -> Result<CliFigures, String> {
     let size = std::fs::metadata(&binary)
         .map_err(|err| format!("{}: {err}", binary.display()))?
         .len();
+    // The release profile keeps line tables; the size without them is what ships.
+    let stripped_path =
+        std::env::temp_dir().join(format!("xtask-cli-stripped-{}", std::process::id()));
+    let stripped = Command::new("strip")
+        .arg("-o")
+        .arg(&stripped_path)
+        .arg(&binary)
+        .status()
+        .ok()
+        .filter(std::process::ExitStatus::success)
+        .and_then(|_| std::fs::metadata(&stripped_path).ok())
+        .map(|meta| meta.len());
+    let _ = std::fs::remove_file(&stripped_path);
     let home = std::env::temp_dir().join(format!("xtask-cli-home-{}", std::process::id()));
     cli_token_file(&home)?;
     let listener = std::net::TcpListener::bind(("127.0.0.1", 0))
@@ -488,6 +571,7 @@ fn measure_cli(root: &std::path::Path) -> Result<CliFigures, String> {
     times.sort_by(f64::total_cmp);
     Ok(CliFigures {
         size,
+        stripped,
         min_ms: times.first().copied().unwrap_or(0.0),
         median_ms: times[times.len() / 2],
         max_ms: times.last().copied().unwrap_or(0.0),
