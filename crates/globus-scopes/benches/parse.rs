@@ -7,12 +7,15 @@
 //!   URL scopes, space-separated requests, Transfer with dependent `data_access` scopes on
 //!   one to three collections, flows and timers over Transfer), each parsed on its own.
 //!   The target is at least 200 MB/s.
-//! - `chain`/`diamond`/`wide` at 1k, 2k, 5k and 10k: time per byte must stay flat as the
-//!   input grows (linear time), with the default limits (rejected early) and raised ones.
+//! - `chain`/`diamond`/`wide` at 1k, 2k, 5k and 10k: the cost per byte as the input grows,
+//!   with the default limits (rejected early) and raised ones. Parsing is linear; the
+//!   verdict is the instruction count `cargo xtask bench` takes with callgrind (the
+//!   `GLOBUS_BENCH_DRIVER=chain:<n>` / `diamond:<n>` driver modes below), as time per byte
+//!   on a shared machine also grows with the working set.
 //!
 //! After divan's tables, `cargo bench` (not `cargo test`) prints `bench-summary` lines for
-//! `cargo xtask bench`: the mix's throughput, and the per-byte cost at 10k over that at 1k
-//! for the raised-limit chain and diamond (≈ 1 when linear).
+//! `cargo xtask bench`: the mix's throughput, and the time per byte at 10k against 1k for
+//! the raised-limit chain and diamond (informative).
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
 
 use std::time::Instant;
@@ -400,16 +403,13 @@ fn summary() {
         let small = per_byte(1_000);
         let large = per_byte(10_000);
         let growth = large / small;
-        summary_line(
-            &format!("scopes/{name}_raised linearity"),
-            &format!(
-                "{:.2} ns/byte at 1k, {:.2} ns/byte at 10k (fastest of 31)",
-                small * 1e9,
-                large * 1e9
-            ),
-            &format!("{growth:.2}x per byte (10k/1k)"),
-            "flat (< 2x)",
-            growth < 2.0,
+        // Informative: on a shared machine, time per byte also grows with the working set
+        // (10k levels no longer fit the small caches). The verdict on linearity is the
+        // instruction count `cargo xtask bench` takes with callgrind.
+        println!(
+            "bench-summary\tscopes/{name}_raised time per byte\t-\t{:.2} ns/byte at 1k, {:.2} ns/byte at 10k (fastest of 31)\t{growth:.2}x per byte (10k/1k)\tsee instructions\t-",
+            small * 1e9,
+            large * 1e9
         );
     }
 }
