@@ -141,14 +141,21 @@ async fn run(
         }
         // Index the answers once, so matching the keys is linear in the batch: by the
         // UUID's value (any spelling of the id) and by the username without case.
-        let by_id: HashMap<u128, &IdentityRecord> = records
-            .iter()
-            .filter_map(|r| parse_uuid(&r.id).map(|uuid| (uuid, r)))
-            .collect();
-        let by_username: HashMap<String, &IdentityRecord> = records
-            .iter()
-            .map(|r| (r.username.to_ascii_lowercase(), r))
-            .collect();
+        // Only the index this batch's kind of key needs.
+        let by_id: HashMap<u128, &IdentityRecord> = match kind {
+            KeyKind::Id => records
+                .iter()
+                .filter_map(|r| parse_uuid(&r.id).map(|uuid| (uuid, r)))
+                .collect(),
+            KeyKind::Username => HashMap::new(),
+        };
+        let by_username: HashMap<String, &IdentityRecord> = match kind {
+            KeyKind::Username => records
+                .iter()
+                .map(|r| (r.username.to_ascii_lowercase(), r))
+                .collect(),
+            KeyKind::Id => HashMap::new(),
+        };
         for key in &keys {
             let answer = match kind {
                 KeyKind::Id => parse_uuid(key).and_then(|uuid| by_id.get(&uuid)),
