@@ -413,6 +413,9 @@ impl BaseSettings {
         if let Some(timeout) = timeout {
             http = http.read_timeout(timeout);
         }
+        // The platform trust store is loaded once per process, at the first handshake.
+        #[cfg(all(feature = "rustls", not(feature = "native-tls")))]
+        let http = crate::tls::configure(http)?;
         let http = http
             .build()
             .map_err(|err| Error::Config(format!("could not build the HTTP client: {err}")))?;

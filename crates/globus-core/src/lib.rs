@@ -53,6 +53,8 @@ mod request;
 mod response;
 pub mod retry;
 pub mod secret;
+#[cfg(all(feature = "rustls", not(feature = "native-tls")))]
+mod tls;
 mod transport;
 
 pub use authorizer::{

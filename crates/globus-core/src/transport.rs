@@ -174,18 +174,22 @@ async fn send_once(
         }
         None => {}
     }
-    let mut builder = inner.http.request(request.method.clone(), url.clone());
+    // The request is built whole: the header map moves in as it is (a request builder
+    // would copy it entry by entry into a map of its own).
+    let mut http_request = reqwest::Request::new(request.method.clone(), url.clone());
     if let Some(body) = &request.body {
         headers.insert(CONTENT_TYPE, body.content_type.clone());
-        builder = builder.body(body.bytes.clone());
+        *http_request.body_mut() = Some(reqwest::Body::from(body.bytes.clone()));
     }
-    let response = builder
-        .headers(headers)
-        .send()
+    *http_request.headers_mut() = headers;
+    let mut response = inner
+        .http
+        .execute(http_request)
         .await
         .map_err(classify_send_error)?;
     let status = response.status();
-    let headers = response.headers().clone();
+    // Taken, not copied: nothing reads them from the reqwest response afterwards.
+    let headers = std::mem::take(response.headers_mut());
     let body = read_body(response, inner.max_body_size).await?;
     Ok(RawResponse {
         status,
@@ -205,16 +209,34 @@ async fn read_body(
         return Err(AttemptError::BodyTooLarge);
     }
     let capacity = declared.map_or(0, |len| usize::try_from(len).unwrap_or(limit).min(limit));
-    let mut buf = BytesMut::with_capacity(capacity);
+    // A body that arrives as one chunk (the usual case) is kept as it is, without a copy;
+    // only a body in several chunks is gathered into one buffer.
+    let mut single: Option<Bytes> = None;
+    let mut buf = BytesMut::new();
+    let mut total = 0usize;
     loop {
         match response.chunk().await {
             Ok(Some(chunk)) => {
-                if buf.len() + chunk.len() > limit {
+                total = total.saturating_add(chunk.len());
+                if total > limit {
                     return Err(AttemptError::BodyTooLarge);
                 }
-                buf.extend_from_slice(&chunk);
+                if single.is_none() && buf.is_empty() {
+                    single = Some(chunk);
+                } else {
+                    if let Some(first) = single.take() {
+                        buf.reserve(capacity.max(total));
+                        buf.extend_from_slice(&first);
+                    }
+                    buf.extend_from_slice(&chunk);
+                }
             }
-            Ok(None) => return Ok(buf.freeze()),
+            Ok(None) => {
+                return Ok(match single {
+                    Some(chunk) => chunk,
+                    None => buf.freeze(),
+                });
+            }
             Err(err) => {
                 let kind = if err.is_timeout() {
                     NetworkErrorKind::Timeout

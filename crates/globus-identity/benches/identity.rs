@@ -2,14 +2,16 @@
 //! `jsonwebtoken::decode` with the same key and checks; `IdentityMap` resolving 10 000 ids
 //! against a local mock, sequential and 4 batches in flight.
 //!
-//! `cargo bench -p globus-identity --bench identity`. One run on a shared 2-core machine
-//! (medians): decoder RS256 29.0 µs vs jsonwebtoken 27.1 µs (×1.07), RS512 31.3 µs vs
-//! 29.2 µs (×1.07); 10 000 ids = 100 requests, 260 ms sequential vs 124 ms with 4 in flight
-//! (393 ms vs 141 ms with 1 ms of latency per response).
+//! `cargo bench -p globus-identity --bench identity`. The identity lookups go to a loopback
+//! server on its own thread ([`globus_testing::loopback`]) that answers every id asked
+//! for, optionally after 1 ms. After divan's tables, `cargo bench` prints `bench-summary`
+//! lines for `cargo xtask bench`: decoder against `jsonwebtoken` (interleaved, thread CPU
+//! time), the requests one resolution of 10 000 ids makes, and sequential against 4
+//! batches in flight. Figures: BENCHMARKS.md.
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
 
 use std::sync::OnceLock;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use aws_lc_rs::rand::SystemRandom;
 use aws_lc_rs::rsa::{KeyPair, KeySize};
@@ -20,8 +22,8 @@ use futures_util::FutureExt as _;
 use globus_auth::AuthClient;
 use globus_core::{EnvVars, RetryConfig};
 use globus_identity::{IdTokenDecoder, IdentityMap};
-use httpmock::MockServer;
-use httpmock::prelude::*;
+use globus_testing::bench::{Comparison, Summary, format_ns, is_bench_run, median};
+use globus_testing::loopback::{LoopbackResponse, LoopbackServer};
 use jsonwebtoken::{Algorithm, DecodingKey, Validation};
 use serde_json::{Value, json};
 
@@ -29,8 +31,11 @@ const ISSUER: &str = "https://auth.globus.org";
 const CLIENT_ID: &str = "7fb58e00-839d-44e3-8047-10a502612dca";
 
 fn main() {
-    identity_map::report();
     divan::main();
+    if is_bench_run() {
+        decoder_summary();
+        identity_map::summary();
+    }
 }
 
 fn b64(data: &[u8]) -> String {
@@ -104,6 +109,22 @@ fn token(alg: &str) -> &'static str {
 mod decode {
     use super::*;
 
+    /// The checks `IdTokenDecoder` makes, as `jsonwebtoken` spells them.
+    pub(crate) fn validation(alg: &str) -> Validation {
+        let algorithm = if alg == "RS512" {
+            Algorithm::RS512
+        } else {
+            Algorithm::RS256
+        };
+        let mut validation = Validation::new(algorithm);
+        validation.set_audience(&[CLIENT_ID]);
+        validation.set_issuer(&[ISSUER]);
+        validation.leeway = 300;
+        validation.validate_nbf = true;
+        validation.set_required_spec_claims(&["exp", "iat", "sub", "iss", "aud"]);
+        validation
+    }
+
     /// `IdTokenDecoder::decode` with the configuration and key set cached: strict parsing,
     /// allow-list, key selection, signature, every claim check, typed claims.
     #[divan::bench(args = ["RS256", "RS512"])]
@@ -123,17 +144,7 @@ mod decode {
     /// required claims, into a `serde_json::Value`.
     #[divan::bench(args = ["RS256", "RS512"])]
     fn jsonwebtoken_direct(bencher: divan::Bencher<'_, '_>, alg: &str) {
-        let algorithm = if alg == "RS512" {
-            Algorithm::RS512
-        } else {
-            Algorithm::RS256
-        };
-        let mut validation = Validation::new(algorithm);
-        validation.set_audience(&[CLIENT_ID]);
-        validation.set_issuer(&[ISSUER]);
-        validation.leeway = 300;
-        validation.validate_nbf = true;
-        validation.set_required_spec_claims(&["exp", "iat", "sub", "iss", "aud"]);
+        let validation = validation(alg);
         let key = &tokens().key;
         let token = token(alg);
         bencher.bench(|| {
@@ -155,28 +166,27 @@ mod identity_map {
             .unwrap()
     }
 
-    /// A mock answering every lookup with 100 identity records, after `latency`.
-    pub(crate) fn server(rt: &tokio::runtime::Runtime, latency: Duration) -> MockServer {
-        let identities: Vec<Value> = (0..100)
-            .map(|i| json!({"id": format!("{i:08x}-1111-4000-8000-000000000000"), "username": format!("u{i}@example.org"),
-                "name": "Some One", "email": null, "organization": "Org", "status": "used",
-                "identity_provider": "41143743-f3c8-4d60-bbdb-eeecaba85bd9", "identity_type": "login"}))
-            .collect();
-        rt.block_on(async {
-            let server = MockServer::start_async().await;
-            server
-                .mock_async(|when, then| {
-                    when.method(GET).path("/v2/api/identities");
-                    then.status(200)
-                        .delay(latency)
-                        .json_body(json!({ "identities": identities }));
+    /// A loopback server (its own thread) answering each lookup with a record for every id
+    /// asked for, after `latency`.
+    pub(crate) fn server(latency: Duration) -> LoopbackServer {
+        LoopbackServer::with_latency(latency, |request| {
+            let ids = request.query_param("ids").unwrap_or_default();
+            let records: Vec<String> = ids
+                .split("%2C")
+                .flat_map(|part| part.split(','))
+                .filter(|id| !id.is_empty())
+                .map(|id| {
+                    format!(
+                        r#"{{"id": "{id}", "username": "u-{id}@example.org", "name": "Some One", "email": null, "organization": "Org", "status": "used", "identity_provider": "41143743-f3c8-4d60-bbdb-eeecaba85bd9", "identity_type": "login"}}"#
+                    )
                 })
-                .await;
-            server
+                .collect();
+            LoopbackResponse::json(format!(r#"{{"identities": [{}]}}"#, records.join(", ")))
         })
+        .unwrap()
     }
 
-    pub(crate) fn client(server: &MockServer) -> AuthClient {
+    pub(crate) fn client(server: &LoopbackServer) -> AuthClient {
         AuthClient::builder()
             .with_env_vars(EnvVars::empty())
             .with_base_url(server.base_url())
@@ -204,11 +214,11 @@ mod identity_map {
         assert_eq!(found.len(), KEYS);
     }
 
-    /// Resolves 10 000 ids (100 requests) against a local mock with no added latency.
+    /// Resolves 10 000 ids (100 requests) against a loopback server with no added latency.
     #[divan::bench(args = [1, 4], sample_count = 10, sample_size = 1)]
     fn resolve_10000_ids(bencher: divan::Bencher<'_, '_>, in_flight: usize) {
         let rt = runtime();
-        let server = server(&rt, Duration::ZERO);
+        let server = server(Duration::ZERO);
         let client = client(&server);
         let ids = ids();
         bencher.bench_local(|| resolve(&rt, &client, &ids, in_flight));
@@ -218,27 +228,69 @@ mod identity_map {
     #[divan::bench(args = [1, 4], sample_count = 10, sample_size = 1)]
     fn resolve_10000_ids_1ms_latency(bencher: divan::Bencher<'_, '_>, in_flight: usize) {
         let rt = runtime();
-        let server = server(&rt, Duration::from_millis(1));
+        let server = server(Duration::from_millis(1));
         let client = client(&server);
         let ids = ids();
         bencher.bench_local(|| resolve(&rt, &client, &ids, in_flight));
     }
 
-    /// Prints how many requests one resolution of 10 000 ids makes.
-    pub(crate) fn report() {
+    /// Summary lines: the requests one resolution of 10 000 ids makes, and sequential
+    /// against 4 batches in flight with 1 ms of latency (medians of interleaved runs).
+    pub(crate) fn summary() {
         let rt = runtime();
-        let calls = rt.block_on(async {
-            let server = MockServer::start_async().await;
-            let mock = server
-                .mock_async(|when, then| {
-                    when.method(GET).path("/v2/api/identities");
-                    then.status(200).json_body(json!({ "identities": [] }));
-                })
-                .await;
-            let map = IdentityMap::new(client(&server));
-            map.get_many(&ids()).await.unwrap();
-            mock.calls_async().await
-        });
-        eprintln!("IdentityMap: {KEYS} ids resolved with {calls} requests");
+        let server = server(Duration::from_millis(1));
+        let client = client(&server);
+        let ids = ids();
+        resolve(&rt, &client, &ids, 4);
+        server.reset_requests();
+        resolve(&rt, &client, &ids, 1);
+        let requests = server.requests();
+        Summary::new(
+            "identity/map_10000_ids requests",
+            "-",
+            format!("{requests} requests"),
+            "-",
+            "exactly 100",
+            Some(requests == 100),
+        )
+        .print();
+        let mut sequential = Vec::new();
+        let mut concurrent = Vec::new();
+        for _ in 0..7 {
+            let start = Instant::now();
+            resolve(&rt, &client, &ids, 1);
+            sequential.push(start.elapsed().as_secs_f64() * 1e9);
+            let start = Instant::now();
+            resolve(&rt, &client, &ids, 4);
+            concurrent.push(start.elapsed().as_secs_f64() * 1e9);
+        }
+        let (sequential, concurrent) = (median(sequential), median(concurrent));
+        let speedup = sequential / concurrent;
+        Summary::new(
+            "identity/map_10000_ids 4 in flight vs sequential (1 ms latency)",
+            format!("{} sequential", format_ns(sequential)),
+            format!("{} with 4 in flight", format_ns(concurrent)),
+            format!("{speedup:.2}x faster"),
+            ">= 3x faster",
+            Some(speedup >= 3.0),
+        )
+        .print();
+    }
+}
+
+/// Summary lines for the decoder against `jsonwebtoken`, measured side by side.
+fn decoder_summary() {
+    for alg in ["RS256", "RS512"] {
+        let decoder = &tokens().decoder;
+        let token = token(alg);
+        let validation = decode::validation(alg);
+        let key = &tokens().key;
+        let comparison = Comparison::run(
+            21,
+            200,
+            || jsonwebtoken::decode::<Value>(token, key, &validation).unwrap(),
+            || decoder.decode(token).now_or_never().unwrap().unwrap(),
+        );
+        Summary::ratio(format!("identity/id_token_{alg}"), &comparison, 1.10).print();
     }
 }

@@ -113,6 +113,7 @@
 
 mod api;
 mod authn;
+pub mod bench;
 mod builder;
 mod clock;
 mod config;
@@ -125,6 +126,7 @@ pub mod http_client;
 mod issue;
 mod jwt;
 mod log;
+pub mod loopback;
 mod oauth;
 mod respond;
 mod routes;

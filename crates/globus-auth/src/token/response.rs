@@ -46,10 +46,20 @@ struct RawToken {
     refresh_token: Option<RefreshToken>,
 }
 
+/// The top-level token's fields are spelled out rather than `#[serde(flatten)]`ed from
+/// [`RawToken`]: flattening buffers every key and value of the body before decoding them,
+/// which cost more than the rest of the parse.
 #[derive(Deserialize)]
 struct RawTokenResponse {
-    #[serde(flatten)]
-    top: RawToken,
+    access_token: AccessToken,
+    scope: String,
+    resource_server: String,
+    #[serde(default)]
+    expires_in: Option<Value>,
+    #[serde(default)]
+    token_type: Option<String>,
+    #[serde(default)]
+    refresh_token: Option<RefreshToken>,
     #[serde(default)]
     id_token: Option<IdToken>,
     #[serde(default)]
@@ -117,13 +127,33 @@ fn reject_error_body(response: &Response) -> Result<()> {
     Ok(())
 }
 
+/// Decodes a token response body. Only a body that does not decode is looked at again, as
+/// untyped JSON, for an OAuth2 error object (a body that decodes has an `access_token`, so
+/// it is never one): the successful path parses the body once.
+fn decode<T: serde::de::DeserializeOwned>(response: &Response) -> Result<T> {
+    match response.json() {
+        Ok(raw) => Ok(raw),
+        Err(err) => {
+            reject_error_body(response)?;
+            Err(token_shape_error(err))
+        }
+    }
+}
+
 impl OAuthTokenResponse {
     /// Parses a token response; `now` (Unix seconds) dates the expiries.
     pub fn from_response(response: Response, now: i64) -> Result<Self> {
-        reject_error_body(&response)?;
-        let raw: RawTokenResponse = response.json().map_err(token_shape_error)?;
+        let raw: RawTokenResponse = decode(&response)?;
+        let top = RawToken {
+            access_token: raw.access_token,
+            scope: raw.scope,
+            resource_server: raw.resource_server,
+            expires_in: raw.expires_in,
+            token_type: raw.token_type,
+            refresh_token: raw.refresh_token,
+        };
         let mut by_resource_server = ByResourceServer::default();
-        by_resource_server.insert(raw.top.into_data(now)?);
+        by_resource_server.insert(top.into_data(now)?);
         for other in raw.other_tokens.unwrap_or_default() {
             by_resource_server.insert(other.into_data(now)?);
         }
@@ -180,8 +210,7 @@ impl OAuthTokenResponse {
 impl DependentTokenResponse {
     /// Parses a dependent-token response (a JSON array); `now` dates the expiries.
     pub fn from_response(response: Response, now: i64) -> Result<Self> {
-        reject_error_body(&response)?;
-        let raw: Vec<RawToken> = response.json().map_err(token_shape_error)?;
+        let raw: Vec<RawToken> = decode(&response)?;
         let mut by_resource_server = ByResourceServer::default();
         for token in raw {
             by_resource_server.insert(token.into_data(now)?);

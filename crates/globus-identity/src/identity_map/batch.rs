@@ -8,7 +8,7 @@ use std::time::Duration;
 use futures_util::FutureExt as _;
 use globus_auth::AuthClient;
 use globus_core::clock::Clock;
-use serde_json::Value;
+use serde_json::value::RawValue;
 
 use super::cache::{BatchFuture, Entry, IdentityCache, IdentityRecord};
 use super::key::{KeyKind, parse_uuid};
@@ -73,6 +73,13 @@ impl Batch {
     }
 }
 
+/// The `identities` array of a lookup's body, each record as JSON text.
+#[derive(serde::Deserialize)]
+struct RawIdentities<'a> {
+    #[serde(borrow)]
+    identities: Vec<&'a RawValue>,
+}
+
 #[allow(clippy::too_many_arguments)]
 async fn run(
     client: AuthClient,
@@ -98,25 +105,24 @@ async fn run(
         KeyKind::Username => request.usernames(keys.iter().map(String::as_str)),
     };
     let outcome = request.send().await.map(|response| {
-        let raw: Vec<Value> = response
-            .raw_json()
-            .and_then(|json| json.get("identities"))
-            .and_then(Value::as_array)
-            .cloned()
+        // Each record's JSON text, found without decoding it (it is decoded only if someone
+        // asks for a record's raw JSON). Both lists come from the same array of the same
+        // body, so they line up whenever both decode.
+        let (data, response) = response.into_parts();
+        let sources: Vec<&RawValue> = serde_json::from_slice::<RawIdentities<'_>>(response.bytes())
+            .map(|raw| raw.identities)
             .unwrap_or_default();
-        let (data, _) = response.into_parts();
+        let aligned = sources.len() == data.identities.len();
         let records: Vec<IdentityRecord> = data
             .identities
             .into_iter()
-            .enumerate()
-            .map(|(i, identity)| {
-                let raw = match raw.get(i) {
-                    Some(raw) if raw.get("id").and_then(Value::as_str) == Some(&identity.id) => {
-                        raw.clone()
-                    }
-                    _ => serde_json::to_value(&identity).unwrap_or(Value::Null),
-                };
-                IdentityRecord::from_parts(identity, raw)
+            .zip(0..)
+            .map(|(identity, i)| {
+                let source = sources
+                    .get(i)
+                    .filter(|_| aligned)
+                    .map(|raw| Box::<str>::from(raw.get()));
+                IdentityRecord::from_parts(identity, source)
             })
             .collect();
         records
@@ -135,14 +141,21 @@ async fn run(
         }
         // Index the answers once, so matching the keys is linear in the batch: by the
         // UUID's value (any spelling of the id) and by the username without case.
-        let by_id: HashMap<u128, &IdentityRecord> = records
-            .iter()
-            .filter_map(|r| parse_uuid(&r.id).map(|uuid| (uuid, r)))
-            .collect();
-        let by_username: HashMap<String, &IdentityRecord> = records
-            .iter()
-            .map(|r| (r.username.to_ascii_lowercase(), r))
-            .collect();
+        // Only the index this batch's kind of key needs.
+        let by_id: HashMap<u128, &IdentityRecord> = match kind {
+            KeyKind::Id => records
+                .iter()
+                .filter_map(|r| parse_uuid(&r.id).map(|uuid| (uuid, r)))
+                .collect(),
+            KeyKind::Username => HashMap::new(),
+        };
+        let by_username: HashMap<String, &IdentityRecord> = match kind {
+            KeyKind::Username => records
+                .iter()
+                .map(|r| (r.username.to_ascii_lowercase(), r))
+                .collect(),
+            KeyKind::Id => HashMap::new(),
+        };
         for key in &keys {
             let answer = match kind {
                 KeyKind::Id => parse_uuid(key).and_then(|uuid| by_id.get(&uuid)),

@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 use std::fmt;
 use std::ops::Deref;
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::sync::{Arc, Mutex, MutexGuard, OnceLock, PoisonError};
 
 use futures_util::future::{BoxFuture, Shared};
 use globus_auth::models::Identity;
@@ -15,13 +15,23 @@ use crate::error::{Error, Result};
 /// fields) and the record's raw JSON, for fields the SDK does not model.
 ///
 /// Cheap to clone (the record is shared).
-#[derive(Clone, PartialEq)]
+#[derive(Clone)]
 pub struct IdentityRecord(Arc<RecordInner>);
 
-#[derive(PartialEq)]
 struct RecordInner {
     identity: Identity,
-    raw: Value,
+    /// The raw JSON, decoded from `source` on first use: most callers only read the typed
+    /// fields, and decoding every record of a 100-identity lookup into a `Value` cost as
+    /// much as the typed decoding itself.
+    raw: OnceLock<Value>,
+    /// The record's JSON text as Auth sent it, when known.
+    source: Option<Box<str>>,
+}
+
+impl PartialEq for IdentityRecord {
+    fn eq(&self, other: &Self) -> bool {
+        self.0.identity == other.0.identity && self.raw_json() == other.raw_json()
+    }
 }
 
 impl IdentityRecord {
@@ -30,11 +40,20 @@ impl IdentityRecord {
     pub fn from_json(raw: Value) -> Result<Self> {
         let identity: Identity = serde_json::from_value(raw.clone())
             .map_err(|err| Error::Usage(format!("not a Globus identity record: {err}")))?;
-        Ok(Self(Arc::new(RecordInner { identity, raw })))
+        Ok(Self(Arc::new(RecordInner {
+            identity,
+            raw: OnceLock::from(raw),
+            source: None,
+        })))
     }
 
-    pub(crate) fn from_parts(identity: Identity, raw: Value) -> Self {
-        Self(Arc::new(RecordInner { identity, raw }))
+    /// A record from a lookup: the typed identity and, when known, its JSON text.
+    pub(crate) fn from_parts(identity: Identity, source: Option<Box<str>>) -> Self {
+        Self(Arc::new(RecordInner {
+            identity,
+            raw: OnceLock::new(),
+            source,
+        }))
     }
 
     /// The typed record.
@@ -42,9 +61,15 @@ impl IdentityRecord {
         &self.0.identity
     }
 
-    /// The record's JSON exactly as Auth sent it.
+    /// The record's JSON exactly as Auth sent it (decoded on first use).
     pub fn raw_json(&self) -> &Value {
-        &self.0.raw
+        self.0.raw.get_or_init(|| {
+            self.0
+                .source
+                .as_deref()
+                .and_then(|text| serde_json::from_str(text).ok())
+                .unwrap_or_else(|| serde_json::to_value(&self.0.identity).unwrap_or(Value::Null))
+        })
     }
 }
 

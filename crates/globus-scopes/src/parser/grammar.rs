@@ -10,7 +10,11 @@ fn parse_error(kind: ParseErrorKind, position: usize) -> ScopeError {
 
 /// Rejects token pairs the grammar forbids, as the Python parser does before it acts on
 /// each token: `*` at the end or before a special token, `[` at the end, `[]` and `[[`.
-fn check_adjacent(token: &Token, next: Option<&Token>, input_len: usize) -> Result<(), ScopeError> {
+pub(super) fn check_adjacent(
+    token: &Token,
+    next: Option<&Token>,
+    input_len: usize,
+) -> Result<(), ScopeError> {
     match (token.kind, next.map(|t| t.kind)) {
         (TokenKind::Star, None) => Err(parse_error(
             ParseErrorKind::EndsInOptionalMarker,

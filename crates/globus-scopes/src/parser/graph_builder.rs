@@ -24,6 +24,9 @@ pub(crate) fn need_bit(optional: bool) -> u8 {
     }
 }
 
+/// Up to this many nodes, [`GraphBuilder::intern`] searches the names linearly.
+const SMALL_GRAPH: usize = 16;
+
 /// Accumulates scopes from text and from [`Scope`] values into one graph whose nodes are
 /// scope strings, global to everything added.
 pub(crate) struct GraphBuilder<'a> {
@@ -59,7 +62,27 @@ impl<'a> GraphBuilder<'a> {
     }
 
     /// The node id of `name`, creating the node on first sight.
+    ///
+    /// Below [`SMALL_GRAPH`] nodes (nearly every real scope string) the names are searched
+    /// linearly, with no hashing and no map; the map is built when the graph grows past
+    /// that, so large inputs stay linear.
     pub(super) fn intern(&mut self, name: &'a str, shared: Option<&'a Arc<str>>) -> u32 {
+        if self.names.len() < SMALL_GRAPH {
+            if let Some(id) = self.names.iter().position(|&(known, _)| known == name) {
+                // Fewer than SMALL_GRAPH nodes: the id fits.
+                return id as u32;
+            }
+            let id = self.names.len() as u32;
+            self.names.push((name, shared));
+            self.top_seen.push(0);
+            if self.names.len() == SMALL_GRAPH {
+                self.index.reserve(SMALL_GRAPH * 2);
+                for (node, &(known, _)) in self.names.iter().enumerate() {
+                    self.index.insert(known, node as u32);
+                }
+            }
+            return id;
+        }
         match self.index.entry(name) {
             Entry::Occupied(entry) => *entry.get(),
             Entry::Vacant(entry) => {
@@ -92,7 +115,9 @@ impl<'a> GraphBuilder<'a> {
 
     /// Makes room for `words` more scope strings.
     pub(super) fn reserve(&mut self, words: usize) {
-        self.index.reserve(words);
+        if self.names.len() + words >= SMALL_GRAPH {
+            self.index.reserve(words);
+        }
         self.names.reserve(words);
         self.top_seen.reserve(words);
     }

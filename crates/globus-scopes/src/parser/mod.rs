@@ -2,6 +2,7 @@
 
 mod grammar;
 pub(crate) mod graph_builder;
+mod small;
 mod tokenizer;
 
 use crate::error::ScopeError;
@@ -157,6 +158,11 @@ impl ScopeParser {
     /// [`ScopeError::TooDeep`] or [`ScopeError::SerializedTooLarge`] when a limit is
     /// exceeded.
     pub fn parse(&self, text: &str) -> Result<Vec<Scope>, ScopeError> {
+        // Real scope strings (a few distinct scopes, valid) are built directly; everything
+        // else, errors included, goes through the graph.
+        if let Some(scopes) = small::parse(text, self.limits) {
+            return Ok(scopes);
+        }
         Ok(self.parse_graph(text)?.to_scopes())
     }
 

@@ -37,20 +37,27 @@ fn parse_error(kind: ParseErrorKind, position: usize) -> ScopeError {
 /// then `[`.
 pub(crate) fn tokenize(input: &str, tokens: &mut Vec<Token>) -> Result<(), ScopeError> {
     let bytes = input.as_bytes();
+    // Most scope strings have a handful of tokens; one allocation up front instead of a
+    // chain of doublings.
+    tokens.reserve(8 + bytes.len() / 32);
     let mut start = 0;
     let mut i = 0;
-    while let Some(&byte) = bytes.get(i) {
+    loop {
+        // Skip the ordinary bytes of a scope string in one tight loop.
+        i += bytes
+            .get(i..)
+            .unwrap_or_default()
+            .iter()
+            .position(|&byte| CLASS[usize::from(byte)] != ORDINARY)
+            .unwrap_or(bytes.len().saturating_sub(i));
+        let Some(&byte) = bytes.get(i) else {
+            break;
+        };
         let kind = match byte {
             b'*' => Some(TokenKind::Star),
             b'[' => Some(TokenKind::Open),
             b']' => Some(TokenKind::Close),
             b' ' => None, // a separator
-            0x00..=0x1f | 0x7f => {
-                return Err(ScopeError::ForbiddenCharacter {
-                    character: char::from(byte),
-                    position: i,
-                });
-            }
             0x80.. => {
                 // A multi-byte character: only some of them (NBSP, U+2028, C1 controls…)
                 // are forbidden. `i` is always on a character boundary here.
@@ -68,9 +75,12 @@ pub(crate) fn tokenize(input: &str, tokens: &mut Vec<Token>) -> Result<(), Scope
                 i += width;
                 continue;
             }
+            // The remaining non-ordinary bytes: ASCII controls and DEL.
             _ => {
-                i += 1;
-                continue;
+                return Err(ScopeError::ForbiddenCharacter {
+                    character: char::from(byte),
+                    position: i,
+                });
             }
         };
         match (byte, bytes.get(i + 1)) {
@@ -117,6 +127,30 @@ pub(crate) fn tokenize(input: &str, tokens: &mut Vec<Token>) -> Result<(), Scope
     }
     Ok(())
 }
+
+/// Byte class: part of a scope string with no further check.
+const ORDINARY: u8 = 0;
+/// Byte class: a token of its own, a separator, a control character or the start of a
+/// multi-byte character; looked at one by one.
+const SPECIAL: u8 = 1;
+
+/// The class of every byte value.
+static CLASS: [u8; 256] = {
+    let mut class = [ORDINARY; 256];
+    let mut byte = 0;
+    while byte < 256 {
+        if byte <= 0x20
+            || byte >= 0x7f
+            || byte == b'*' as usize
+            || byte == b'[' as usize
+            || byte == b']' as usize
+        {
+            class[byte] = SPECIAL;
+        }
+        byte += 1;
+    }
+    class
+};
 
 #[cfg(test)]
 mod tests {
