@@ -323,7 +323,14 @@ fn finish(
                 .headers
                 .get(LOCATION)
                 .and_then(|v| v.to_str().ok())
-                .map(str::to_owned),
+                // The query and fragment may carry codes or tokens: never kept.
+                .map(|location| {
+                    location
+                        .split(['?', '#'])
+                        .next()
+                        .unwrap_or_default()
+                        .to_owned()
+                }),
         });
     }
     Err(GlobusApiError::from_response(

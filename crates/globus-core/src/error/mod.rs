@@ -68,7 +68,8 @@ pub enum Error {
         url: String,
         /// The redirect status.
         status: StatusCode,
-        /// The `Location` header, if any. `Display` shows it without its query.
+        /// The `Location` header, if any, without its query and fragment (which may carry
+        /// codes or tokens; neither `Display` nor `Debug` can show them).
         location: Option<String>,
     },
 
