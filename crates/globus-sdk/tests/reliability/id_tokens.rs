@@ -138,6 +138,27 @@ fn row_8_key_selection_table() {
     );
 }
 
+#[test]
+fn row_8_the_real_globus_token_without_kid_verifies_at_a_pinned_time() {
+    // The Python SDK's fixture: RS512, no kid, one key; valid at FIXTURE_NOW only.
+    let fixture = fixture();
+    let config: globus_sdk::auth::models::OpenIdConfiguration =
+        serde_json::from_value(fixture["openid_configuration"].clone()).unwrap();
+    let token = fixture["token_response"]["id_token"].as_str().unwrap();
+    let at = |now: i64| {
+        IdTokenDecoder::offline()
+            .with_openid_configuration(config.clone())
+            .with_jwks_json(fixture["jwks"].clone())
+            .with_audience(fixture["client_id"].as_str().unwrap())
+            .with_clock(Arc::new(ManualClock::new(now)))
+            .build()
+            .unwrap()
+    };
+    let claims = decode(&at(FIXTURE_NOW), token).unwrap();
+    assert!(!claims.sub.is_empty());
+    assert!(decode(&at(NOW), token).unwrap_err().is_expired());
+}
+
 /// A mock Globus Auth with the configuration; the key set is mocked per test.
 async fn serve() -> MockServer {
     let server = MockServer::start_async().await;
