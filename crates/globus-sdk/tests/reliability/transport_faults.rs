@@ -385,3 +385,61 @@ async fn row_26_garbage_and_partial_status_lines_are_bounded_network_errors() {
         }
     }
 }
+
+#[tokio::test]
+async fn row_26_redirects_from_revoke_introspect_and_jwks_are_not_followed() {
+    let server = MockServer::start_async().await;
+    let target = server
+        .mock_async(|when, then| {
+            when.path("/stolen");
+            then.status(200).json_body(serde_json::json!({}));
+        })
+        .await;
+    let mut redirects = Vec::new();
+    for (method, path, status) in [
+        (POST, "/v2/oauth2/token/revoke", 301),
+        (POST, "/v2/oauth2/token/introspect", 308),
+        (GET, "/jwk.json", 302),
+    ] {
+        redirects.push(
+            server
+                .mock_async(move |when, then| {
+                    when.method(method).path(path);
+                    then.status(status).header("Location", "/stolen");
+                })
+                .await,
+        );
+    }
+    let base_url = server.base_url();
+    let native = native_with(&base_url, fixed_retry(), None);
+    let err = native
+        .oauth2_revoke_token("rt", Vec::new())
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, AuthError::Transport(Error::Redirect { .. })),
+        "{err:?}"
+    );
+    let conf = crate::support::confidential(&base_url, "c", "s");
+    let err = conf
+        .oauth2_token_introspect("at", None, Vec::new())
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, AuthError::Transport(Error::Redirect { .. })),
+        "{err:?}"
+    );
+    let config: globus_sdk::auth::models::OpenIdConfiguration = serde_json::from_value(
+        crate::support::keys::config_json(&["RS256"], &server.url("/jwk.json")),
+    )
+    .unwrap();
+    let err = native.get_jwk(Some(&config)).await.unwrap_err();
+    assert!(
+        matches!(err, AuthError::Transport(Error::Redirect { .. })),
+        "{err:?}"
+    );
+    for mock in &redirects {
+        assert_eq!(mock.calls_async().await, 1, "not retried");
+    }
+    assert_eq!(target.calls_async().await, 0, "not followed");
+}
