@@ -122,15 +122,29 @@ pub(crate) fn create_or_open_private(path: &Path, operation: &'static str) -> Re
     Ok(file)
 }
 
-/// Tightens the file at `path` when it exists (used for SQLite's `-wal` and `-shm` files).
+/// Tightens the file at `path` when it exists (SQLite's database, `-wal` and `-shm`
+/// files), **by path**: no descriptor of the file is opened. SQLite holds POSIX (`fcntl`)
+/// locks on the database and `-shm` files, and closing *any* descriptor of a file drops
+/// every lock this process holds on it; another process would then believe it is alone
+/// and reset the shared-memory index under this process's mapping (SIGBUS, or a corrupt
+/// WAL index).
 pub(crate) fn tighten_if_exists(path: &Path) -> Result<()> {
     if !regular_file_exists(path)? {
         return Ok(());
     }
-    match File::open(path) {
-        Ok(file) => tighten(&file, path),
-        Err(err) if err.kind() == io::ErrorKind::NotFound => Ok(()),
-        Err(err) => Err(Error::io("open token storage file", path, err)),
+    tighten_path(path)
+}
+
+/// Creates `path` with mode 0600 when it is missing and tightens it when it exists, without
+/// ever opening an existing file (see [`tighten_if_exists`]).
+pub(crate) fn ensure_private_file(path: &Path, operation: &'static str) -> Result<()> {
+    if regular_file_exists(path)? {
+        return tighten_path(path);
+    }
+    match private_options().write(true).create_new(true).open(path) {
+        Ok(_new_file) => Ok(()),
+        Err(err) if err.kind() == io::ErrorKind::AlreadyExists => tighten_if_exists(path),
+        Err(err) => Err(Error::io(operation, path, err)),
     }
 }
 
@@ -141,11 +155,32 @@ pub(crate) fn tighten(file: &File, path: &Path) -> Result<()> {
     let meta = file
         .metadata()
         .map_err(|err| Error::io("inspect token storage file", path, err))?;
-    let mode = meta.permissions().mode() & 0o7777;
+    restrict(path, meta.permissions().mode() & 0o7777, || {
+        file.set_permissions(fs::Permissions::from_mode(FILE_MODE))
+    })
+}
+
+/// [`tighten`] by path (`chmod`), for files SQLite may hold locks on.
+#[cfg(unix)]
+fn tighten_path(path: &Path) -> Result<()> {
+    use std::os::unix::fs::PermissionsExt;
+    let meta = match fs::metadata(path) {
+        Ok(meta) => meta,
+        Err(err) if err.kind() == io::ErrorKind::NotFound => return Ok(()),
+        Err(err) => return Err(Error::io("inspect token storage file", path, err)),
+    };
+    restrict(path, meta.permissions().mode() & 0o7777, || {
+        fs::set_permissions(path, fs::Permissions::from_mode(FILE_MODE))
+    })
+}
+
+/// Applies `set_private` when `mode` lets group or others in, and reports it.
+#[cfg(unix)]
+fn restrict(path: &Path, mode: u32, set_private: impl FnOnce() -> io::Result<()>) -> Result<()> {
     if mode & 0o077 == 0 {
         return Ok(());
     }
-    match file.set_permissions(fs::Permissions::from_mode(FILE_MODE)) {
+    match set_private() {
         Ok(()) => {
             tracing::warn!(
                 path = %path.display(),
@@ -160,6 +195,12 @@ pub(crate) fn tighten(file: &File, path: &Path) -> Result<()> {
             source,
         }),
     }
+}
+
+/// Windows has no mode bits; the default paths rely on `%LOCALAPPDATA%`'s ACLs.
+#[cfg(not(unix))]
+fn tighten_path(_path: &Path) -> Result<()> {
+    Ok(())
 }
 
 /// Windows has no mode bits; the default paths rely on `%LOCALAPPDATA%`'s ACLs.

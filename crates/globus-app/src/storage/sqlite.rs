@@ -172,11 +172,9 @@ impl SqliteTokenStorage {
     fn open(&self) -> Result<OpenDatabase> {
         let path = &self.path;
         files::ensure_dir(files::parent_dir(path))?;
-        // Created here with mode 0600 so that SQLite never creates it under the umask.
-        drop(files::create_or_open_private(
-            path,
-            "create token database",
-        )?);
+        // Created here with mode 0600 so that SQLite never creates it under the umask; by
+        // path only, so that no POSIX lock of another connection of this process is dropped.
+        files::ensure_private_file(path, "create token database")?;
         for suffix in ["-wal", "-shm", "-journal"] {
             files::tighten_if_exists(&sibling(path, suffix))?;
         }
