@@ -65,6 +65,10 @@ fn helper_storage() {
                 let side = format!("{}{side}", path.join("new/db/tokens.db").display());
                 assert_eq!(mode(Path::new(&side)), 0o600, "{side}");
             }
+            // The storage never touched the process umask (Python swaps it).
+            if let Ok(status) = fs::read_to_string("/proc/self/status") {
+                assert!(status.contains("Umask:\t0000"), "umask changed");
+            }
         }
         "big" => {
             let storage = open(kind, path);
