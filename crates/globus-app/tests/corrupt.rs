@@ -260,3 +260,31 @@ fn stale_temp_file_from_a_crash_is_removed_by_the_next_write() {
         3
     );
 }
+
+#[test]
+fn fuzz_regression_a_corrupt_database_is_never_written() {
+    // Found by the token_file_sqlite fuzz target (reliability row 31): a database whose
+    // schema reads fine but whose pages are damaged. Opening it used to switch it to WAL
+    // mode (rewriting its header) before the damage was found.
+    let tmp = tempfile::tempdir().unwrap();
+    let path = tmp.path().join("tokens.db");
+    fs::copy(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/fuzz_sqlite_corrupt_page.db"),
+        &path,
+    )
+    .unwrap();
+    let before = fs::read(&path).unwrap();
+    let storage = SqliteTokenStorage::new(&path).unwrap();
+    let read = storage.get_token_data_by_resource_server();
+    let stored = storage.store_token_data(record("rs", "new"));
+    match read {
+        Err(err) if err.needs_reset() => {
+            assert!(stored.is_err(), "a store into a corrupt database succeeded");
+            assert!(
+                fs::read(&path).unwrap() == before,
+                "the corrupt database changed"
+            );
+        }
+        other => panic!("expected a corrupt-database error, got {other:?}"),
+    }
+}

@@ -197,6 +197,14 @@ impl SqliteTokenStorage {
             None
         };
         if newer_schema.is_none() {
+            // Nothing is written (WAL switch, schema) into a damaged database: a file that
+            // fails SQLite's own quick check is corrupt and stays byte for byte as it was.
+            let check: String = conn
+                .query_row("PRAGMA quick_check(1)", [], |row| row.get(0))
+                .map_err(|err| self.sql_error("check", err))?;
+            if check != "ok" {
+                return Err(Error::corrupt(path, "SQLite's integrity check failed"));
+            }
             let mode: String = conn
                 .pragma_update_and_check(None, "journal_mode", "WAL", |row| row.get(0))
                 .map_err(|err| self.sql_error("enable WAL mode on", err))?;
