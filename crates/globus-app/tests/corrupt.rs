@@ -260,3 +260,36 @@ fn stale_temp_file_from_a_crash_is_removed_by_the_next_write() {
         3
     );
 }
+
+#[test]
+fn fuzz_regression_a_corrupt_database_is_never_written() {
+    // Found by the token_file_sqlite fuzz target (reliability row 31). The first database's
+    // schema reads fine but its pages are damaged: opening it used to switch it to WAL
+    // mode (rewriting its header) before the damage was found. The second's damage is met
+    // only by a read of the rows; a store that would not touch it used to succeed after.
+    for fixture in [
+        "fuzz_sqlite_corrupt_page.db",
+        "fuzz_sqlite_malformed_read.db",
+    ] {
+        let tmp = tempfile::tempdir().unwrap();
+        let path = tmp.path().join("tokens.db");
+        let source = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures")
+            .join(fixture);
+        fs::copy(source, &path).unwrap();
+        let before = fs::read(&path).unwrap();
+        let storage = SqliteTokenStorage::new(&path).unwrap();
+        let read = storage.get_token_data_by_resource_server();
+        let stored = storage.store_token_data(record("rs", "new"));
+        match read {
+            Err(err) if err.needs_reset() => {
+                assert!(stored.is_err(), "{fixture}: a store succeeded");
+                let after = fs::read(&path).unwrap();
+                assert!(after == before, "{fixture}: the database changed");
+            }
+            other => panic!("{fixture}: expected a corrupt-database error, got {other:?}"),
+        }
+        storage.reset().unwrap();
+        storage.store_token_data(record("rs", "new")).unwrap();
+    }
+}

@@ -8,8 +8,10 @@
 //!   malformed value falls back to the backoff (Python crashes on `-1`); `0` and past dates
 //!   mean "now"; values above the cap wait the cap.
 //! - A network failure *before* the request was sent (connect error or connect timeout) is
-//!   retried for every method; a failure *after* it may have been delivered (read timeout,
-//!   reset, truncated body) is retried only for [`Idempotency::Idempotent`] requests.
+//!   retried for every method, except a failed TLS handshake, which is never retried
+//!   (Python retries certificate failures five times); a failure *after* it may have been
+//!   delivered (read timeout, reset, truncated body) is retried only for
+//!   [`Idempotency::Idempotent`] requests.
 //! - [`Idempotency::SingleUse`] requests (an authorization-code exchange: presenting a code
 //!   twice may revoke every token issued from it) are retried only when the server said it
 //!   did not process them (429, 503) or the connection never opened.
@@ -238,7 +240,7 @@ pub fn decide(
         Outcome::Fatal => Decision::Return,
         Outcome::Network(kind) => {
             let safe = kind.is_before_send() || idempotency == Idempotency::Idempotent;
-            if safe && kind != NetworkErrorKind::DeadlineExceeded {
+            if safe && kind.is_retryable() && kind != NetworkErrorKind::DeadlineExceeded {
                 Decision::Retry(config.backoff(attempt))
             } else {
                 Decision::Return

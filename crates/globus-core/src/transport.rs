@@ -253,6 +253,8 @@ fn classify_send_error(err: reqwest::Error) -> AttemptError {
     let kind = if err.is_connect() {
         if err.is_timeout() {
             NetworkErrorKind::ConnectTimeout
+        } else if is_tls_failure(&err) {
+            NetworkErrorKind::Tls
         } else {
             NetworkErrorKind::Connect
         }
@@ -265,6 +267,38 @@ fn classify_send_error(err: reqwest::Error) -> AttemptError {
         NetworkErrorKind::Other
     };
     AttemptError::Network(kind, err)
+}
+
+/// Whether a connection failed in the TLS handshake: somewhere in the error's source chain
+/// is a `rustls::Error`, either directly or inside the (possibly nested) `std::io::Error`s
+/// the TLS stream and the connector report it through — an `io::Error`'s `source()` skips
+/// the error it wraps, so those are unwrapped with `get_ref()`.
+#[cfg(any(feature = "rustls", feature = "rustls-no-provider"))]
+fn is_tls_failure(err: &(dyn std::error::Error + 'static)) -> bool {
+    let mut current = Some(err);
+    while let Some(err) = current {
+        let mut inner: Option<&(dyn std::error::Error + 'static)> = Some(err);
+        // Bounded: io::Errors nest a handful of levels at most.
+        for _ in 0..8 {
+            let Some(candidate) = inner else { break };
+            if candidate.is::<rustls::Error>() {
+                return true;
+            }
+            inner = candidate
+                .downcast_ref::<std::io::Error>()
+                .and_then(|io| io.get_ref())
+                .map(|e| e as &(dyn std::error::Error + 'static));
+        }
+        current = err.source();
+    }
+    false
+}
+
+/// Without rustls the TLS library's errors are not recognised: handshake failures are
+/// reported (and retried) as connection errors.
+#[cfg(not(any(feature = "rustls", feature = "rustls-no-provider")))]
+fn is_tls_failure(_err: &(dyn std::error::Error + 'static)) -> bool {
+    false
 }
 
 fn finish(
@@ -311,7 +345,14 @@ fn finish(
                 .headers
                 .get(LOCATION)
                 .and_then(|v| v.to_str().ok())
-                .map(str::to_owned),
+                // The query and fragment may carry codes or tokens: never kept.
+                .map(|location| {
+                    location
+                        .split(['?', '#'])
+                        .next()
+                        .unwrap_or_default()
+                        .to_owned()
+                }),
         });
     }
     Err(GlobusApiError::from_response(

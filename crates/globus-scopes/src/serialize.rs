@@ -83,11 +83,14 @@ impl ScopeList {
     }
 
     /// Joins the entries with single spaces. Strings pass through exactly (no parsing, no
-    /// trimming); scopes are written with [`Display`](fmt::Display).
+    /// trimming) unless they hold a control character; scopes are written with
+    /// [`Display`](fmt::Display).
     ///
     /// # Errors
     /// [`ScopeError::EmptyScopes`] when the result is the empty string and `reject_empty`
-    /// is true; [`ScopeError::SerializedTooLarge`] when a [`Scope`] value would write out
+    /// is true; [`ScopeError::ForbiddenCharacter`] when a string holds a control character
+    /// (CR, LF, tab, NUL…; Python passes them through); [`ScopeError::SerializedTooLarge`]
+    /// when a [`Scope`] value would write out
     /// more than [`MAX_SERIALIZED_LEN`] bytes (possible only for scopes built by hand
     /// with heavily shared dependencies).
     pub fn serialize(&self, reject_empty: bool) -> Result<String, ScopeError> {
@@ -122,6 +125,14 @@ impl ScopeList {
         }
         if reject_empty && out.is_empty() {
             return Err(ScopeError::EmptyScopes);
+        }
+        // Strings pass through unparsed, but never with a control character: a CR, LF or
+        // NUL has no place in a scope and must not reach a URL, a form or a header.
+        if let Some((position, character)) = out.char_indices().find(|(_, c)| c.is_control()) {
+            return Err(ScopeError::ForbiddenCharacter {
+                character,
+                position,
+            });
         }
         Ok(out)
     }

@@ -190,3 +190,30 @@ fn merge_equals_parsing_the_joined_text() {
         Err(ScopeError::Cycle { scope: "a".into() })
     );
 }
+
+#[test]
+fn control_characters_in_strings_are_refused() {
+    // Reliability row 33: CR/LF never reach a URL, form or header (Python passes them).
+    for (text, character, position) in [
+        ("openid\r\nX-Injected: 1", '\r', 6),
+        ("a\tb", '\t', 1),
+        ("a\u{0}", '\u{0}', 1),
+        ("é\u{85}", '\u{85}', 2),
+    ] {
+        assert_eq!(
+            serialize(text, true),
+            Err(ScopeError::ForbiddenCharacter {
+                character,
+                position
+            }),
+            "{text:?}"
+        );
+    }
+    assert_eq!(
+        serialize(["ok", "bad\n"], true),
+        Err(ScopeError::ForbiddenCharacter {
+            character: '\n',
+            position: 6
+        })
+    );
+}

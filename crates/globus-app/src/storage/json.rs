@@ -63,6 +63,7 @@ pub struct JsonTokenStorage {
     lock_path: PathBuf,
     namespace: String,
     lock_timeout: Duration,
+    torn_read_pause: Duration,
     /// Serialises this instance's writers so that threads queue here instead of polling
     /// the file lock.
     writers: Mutex<()>,
@@ -74,6 +75,7 @@ pub struct JsonTokenStorageBuilder {
     path: PathBuf,
     namespace: String,
     lock_timeout: Duration,
+    torn_read_pause: Duration,
 }
 
 impl JsonTokenStorageBuilder {
@@ -90,6 +92,15 @@ impl JsonTokenStorageBuilder {
         self
     }
 
+    /// How long to wait before reading again a file that failed to parse, in case another
+    /// process was rewriting it in place (default 20 ms, three times at most). Zero reads
+    /// again at once, which only tells a torn file from a corrupt one when the writer is
+    /// already done.
+    pub fn torn_read_pause(mut self, pause: Duration) -> Self {
+        self.torn_read_pause = pause;
+        self
+    }
+
     /// Creates the storage. The containing directory is created (mode 0700) if missing;
     /// the file itself is created by the first write.
     pub fn build(self) -> Result<JsonTokenStorage> {
@@ -101,6 +112,7 @@ impl JsonTokenStorageBuilder {
             lock_path,
             namespace: self.namespace,
             lock_timeout: self.lock_timeout,
+            torn_read_pause: self.torn_read_pause,
             writers: Mutex::new(()),
         })
     }
@@ -118,6 +130,7 @@ impl JsonTokenStorage {
             path: path.into(),
             namespace: DEFAULT_NAMESPACE.to_owned(),
             lock_timeout: DEFAULT_LOCK_TIMEOUT,
+            torn_read_pause: TORN_READ_PAUSE,
         }
     }
 
@@ -154,7 +167,9 @@ impl JsonTokenStorage {
                 Ok(doc) => return Ok(Some(doc)),
                 Err(err) if err.is_corrupt() && rereads < TORN_READ_RETRIES => {
                     rereads += 1;
-                    thread::sleep(TORN_READ_PAUSE);
+                    if !self.torn_read_pause.is_zero() {
+                        thread::sleep(self.torn_read_pause);
+                    }
                     match files::read_private(&self.path)? {
                         None => return Ok(None),
                         Some(again) if again == bytes => return Err(err),

@@ -4,6 +4,7 @@
 use std::collections::BTreeMap;
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
@@ -74,6 +75,9 @@ pub struct SqliteTokenStorage {
     namespace: String,
     busy_timeout: Duration,
     state: Mutex<Option<OpenDatabase>>,
+    /// Set once SQLite reported the database damaged: writes are refused until
+    /// [`reset`](TokenStorage::reset), even those that would not touch the damaged pages.
+    damaged: AtomicBool,
 }
 
 #[derive(Debug)]
@@ -121,6 +125,7 @@ impl SqliteTokenStorageBuilder {
             namespace: self.namespace,
             busy_timeout: self.busy_timeout,
             state: Mutex::new(None),
+            damaged: AtomicBool::new(false),
         })
     }
 }
@@ -216,6 +221,14 @@ impl SqliteTokenStorage {
             None
         };
         if newer_schema.is_none() {
+            // Nothing is written (WAL switch, schema) into a damaged database: a file that
+            // fails SQLite's integrity check is corrupt and stays byte for byte as it was.
+            let check: String = conn
+                .query_row("PRAGMA integrity_check(1)", [], |row| row.get(0))
+                .map_err(|err| self.sql_error("check", err))?;
+            if check != "ok" {
+                return Err(Error::corrupt(path, "SQLite's integrity check failed"));
+            }
             let mode: String = conn
                 .pragma_update_and_check(None, "journal_mode", "WAL", |row| row.get(0))
                 .map_err(|err| self.sql_error("enable WAL mode on", err))?;
@@ -235,6 +248,12 @@ impl SqliteTokenStorage {
     }
 
     fn check_writable(&self, db: &OpenDatabase) -> Result<()> {
+        if self.damaged.load(Ordering::SeqCst) {
+            return Err(Error::corrupt(
+                &self.path,
+                "SQLite reported the database malformed earlier",
+            ));
+        }
         match &db.newer_schema {
             None => Ok(()),
             Some(version) => Err(Error::UnsupportedFormatVersion {
@@ -255,6 +274,7 @@ impl SqliteTokenStorage {
             },
             Some(ErrorCode::NotADatabase) => Error::corrupt(&self.path, "not a SQLite database"),
             Some(ErrorCode::DatabaseCorrupt) => {
+                self.damaged.store(true, Ordering::SeqCst);
                 Error::corrupt(&self.path, "SQLite reports the database is malformed")
             }
             _ => Error::Sqlite {
@@ -377,6 +397,7 @@ impl TokenStorage for SqliteTokenStorage {
     fn reset(&self) -> Result<()> {
         let mut state = self.state.lock().unwrap_or_else(PoisonError::into_inner);
         drop(state.take());
+        self.damaged.store(false, Ordering::SeqCst);
         files::regular_file_exists(&self.path)?;
         for suffix in ["", "-wal", "-shm", "-journal"] {
             files::remove_if_exists(&sibling(&self.path, suffix), "remove token database file")?;

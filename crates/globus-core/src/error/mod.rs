@@ -68,7 +68,8 @@ pub enum Error {
         url: String,
         /// The redirect status.
         status: StatusCode,
-        /// The `Location` header, if any. `Display` shows it without its query.
+        /// The `Location` header, if any, without its query and fragment (which may carry
+        /// codes or tokens; neither `Display` nor `Debug` can show them).
         location: Option<String>,
     },
 
@@ -121,12 +122,13 @@ impl Error {
     }
 
     /// Whether the same request might succeed if tried again later: transient statuses
-    /// (429, 500, 502, 503, 504) and network failures. The transport has already retried
-    /// these as far as its [`RetryConfig`](crate::RetryConfig) allows.
+    /// (429, 500, 502, 503, 504) and network failures other than a failed TLS handshake.
+    /// The transport has already retried these as far as its
+    /// [`RetryConfig`](crate::RetryConfig) allows.
     pub fn is_retryable(&self) -> bool {
         match self {
             Error::Api(err) => err.is_retryable(),
-            Error::Network(_) => true,
+            Error::Network(err) => err.kind().is_retryable(),
             Error::Authorization(err) => err.is_retryable(),
             _ => false,
         }
@@ -188,8 +190,12 @@ pub enum NetworkErrorKind {
     Timeout,
     /// The overall deadline for the call (all attempts and waits) expired.
     DeadlineExceeded,
-    /// The connection could not be established (refused, DNS, TLS handshake).
+    /// The connection could not be established (refused, unreachable, DNS).
     Connect,
+    /// The TLS handshake failed: the server's certificate was refused (untrusted, expired,
+    /// for another host) or the server does not speak TLS. Never retried: trying again
+    /// cannot fix a certificate, and the SDK never falls back to plain HTTP.
+    Tls,
     /// The connection broke after the request was sent (reset, truncated body).
     Interrupted,
     /// Any other transport failure.
@@ -208,7 +214,12 @@ impl NetworkErrorKind {
     /// Whether the failure happened before the request could have reached the server, so
     /// that re-sending it is safe for every method.
     pub fn is_before_send(self) -> bool {
-        matches!(self, Self::ConnectTimeout | Self::Connect)
+        matches!(self, Self::ConnectTimeout | Self::Connect | Self::Tls)
+    }
+
+    /// Whether trying again might succeed: every kind but [`Tls`](Self::Tls).
+    pub fn is_retryable(self) -> bool {
+        !matches!(self, Self::Tls)
     }
 }
 
@@ -219,6 +230,7 @@ impl fmt::Display for NetworkErrorKind {
             Self::Timeout => "timeout",
             Self::DeadlineExceeded => "deadline exceeded",
             Self::Connect => "connection error",
+            Self::Tls => "TLS handshake failure",
             Self::Interrupted => "connection interrupted",
             Self::Other => "network error",
         })
