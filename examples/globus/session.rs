@@ -150,9 +150,9 @@ async fn follow_authorize_redirect(
         .await;
     let location = match answer {
         Err(globus_sdk::core::Error::Redirect {
-            location: Some(location),
+            full_location: Some(location),
             ..
-        }) => location,
+        }) => location.expose_secret().to_owned(),
         Err(err) => return Err(err.into()),
         Ok(_) => return Err("the authorize URL did not redirect".into()),
     };

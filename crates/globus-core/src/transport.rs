@@ -337,22 +337,21 @@ fn finish(
         ));
     }
     if raw.status.is_redirection() {
+        let full_location = raw.headers.get(LOCATION).and_then(|v| v.to_str().ok());
         return Err(Error::Redirect {
             method: request.method.clone(),
             url: display_url.to_owned(),
             status: raw.status,
-            location: raw
-                .headers
-                .get(LOCATION)
-                .and_then(|v| v.to_str().ok())
-                // The query and fragment may carry codes or tokens: never kept.
-                .map(|location| {
-                    location
-                        .split(['?', '#'])
-                        .next()
-                        .unwrap_or_default()
-                        .to_owned()
-                }),
+            // The query and fragment may carry codes or tokens: kept only in the redacted
+            // `full_location`.
+            location: full_location.map(|location| {
+                location
+                    .split(['?', '#'])
+                    .next()
+                    .unwrap_or_default()
+                    .to_owned()
+            }),
+            full_location: full_location.map(crate::secret::SecretString::new),
         });
     }
     Err(GlobusApiError::from_response(

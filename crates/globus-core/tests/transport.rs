@@ -375,6 +375,20 @@ async fn redirects_are_not_followed() {
         matches!(&err, Error::Redirect { status, .. } if *status == StatusCode::TEMPORARY_REDIRECT)
     );
     assert!(!err.to_string().contains("secret-code"), "{err}");
+    assert!(!format!("{err:?}").contains("secret-code"), "{err:?}");
+    match &err {
+        Error::Redirect {
+            location,
+            full_location,
+            ..
+        } => {
+            assert_eq!(location.as_deref(), Some("/elsewhere"));
+            // Reachable on purpose, for a caller playing the browser.
+            let full = full_location.as_ref().map(|l| l.expose_secret());
+            assert_eq!(full, Some("/elsewhere?code=secret-code"));
+        }
+        other => panic!("{other:?}"),
+    }
     assert_eq!(redirect.calls_async().await, 1);
     assert_eq!(target.calls_async().await, 0);
 }

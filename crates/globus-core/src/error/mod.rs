@@ -71,6 +71,10 @@ pub enum Error {
         /// The `Location` header, if any, without its query and fragment (which may carry
         /// codes or tokens; neither `Display` nor `Debug` can show them).
         location: Option<String>,
+        /// The whole `Location` header, query included, for a caller that expects a
+        /// redirect carrying a code (a test playing the browser against a loopback
+        /// authorize endpoint). Redacted in `Debug`; read it with `expose_secret`.
+        full_location: Option<crate::secret::SecretString>,
     },
 
     /// A URL is not allowed: only `https` is accepted, except for loopback hosts.
