@@ -6,6 +6,7 @@ pub(crate) mod consents;
 pub(crate) mod identities;
 pub(crate) mod policies;
 pub(crate) mod projects;
+pub(crate) mod records;
 pub(crate) mod scopes;
 
 use axum::response::Response;

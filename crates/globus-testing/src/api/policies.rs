@@ -8,15 +8,17 @@ use bytes::Bytes;
 use http::HeaderMap;
 use serde_json::{Map, Value, json};
 
-use super::{opt_bool, opt_string, opt_string_list, position, req_string};
+use super::records::{Records, no_cascade};
+use super::{opt_bool, opt_string, opt_string_list, req_string};
 use crate::authn;
-use crate::respond::{self, bad_request, not_found, wrapped};
+use crate::respond::{self, bad_request, wrapped};
 use crate::server::App;
 use crate::util::random_uuid;
 
-fn missing(id: &str) -> Response {
-    not_found(&format!("No policy with id {id}"))
-}
+const RECORDS: Records = Records {
+    kind: "policy",
+    collection: |st| &mut st.policies,
+};
 
 fn apply(rec: &mut Map<String, Value>, body: &Map<String, Value>) -> Result<(), Response> {
     for key in ["project_id", "display_name", "description"] {
@@ -99,14 +101,7 @@ pub(crate) async fn get(
     headers: HeaderMap,
     Path(id): Path<String>,
 ) -> Response {
-    if let Err(resp) = authn::api_caller(&app, &headers) {
-        return resp;
-    }
-    let st = app.state();
-    match position(&st.policies, &id) {
-        Some(i) => respond::ok(&json!({ "policy": st.policies[i] })),
-        None => missing(&id),
-    }
+    RECORDS.get(&app, &headers, &id)
 }
 
 /// `PUT /v2/api/policies/{id}`.
@@ -116,25 +111,7 @@ pub(crate) async fn update(
     Path(id): Path<String>,
     body: Bytes,
 ) -> Response {
-    if let Err(resp) = authn::api_caller(&app, &headers) {
-        return resp;
-    }
-    let body = match wrapped(&body, "policy") {
-        Ok(b) => b,
-        Err(resp) => return resp,
-    };
-    let mut st = app.state();
-    let Some(i) = position(&st.policies, &id) else {
-        return missing(&id);
-    };
-    let Some(mut rec) = st.policies[i].as_object().cloned() else {
-        return missing(&id);
-    };
-    if let Err(resp) = apply(&mut rec, &body) {
-        return resp;
-    }
-    st.policies[i] = Value::Object(rec);
-    respond::ok(&json!({ "policy": st.policies[i] }))
+    RECORDS.update(&app, &headers, &id, &body, &mut apply)
 }
 
 /// `DELETE /v2/api/policies/{id}`: answers the deleted record.
@@ -143,15 +120,5 @@ pub(crate) async fn delete(
     headers: HeaderMap,
     Path(id): Path<String>,
 ) -> Response {
-    if let Err(resp) = authn::api_caller(&app, &headers) {
-        return resp;
-    }
-    let mut st = app.state();
-    match position(&st.policies, &id) {
-        Some(i) => {
-            let rec = st.policies.remove(i);
-            respond::ok(&json!({ "policy": rec }))
-        }
-        None => missing(&id),
-    }
+    RECORDS.delete(&app, &headers, &id, no_cascade)
 }

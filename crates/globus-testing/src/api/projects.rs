@@ -8,15 +8,17 @@ use bytes::Bytes;
 use http::HeaderMap;
 use serde_json::{Map, Value, json};
 
-use super::{opt_string, opt_string_list, position, req_string};
+use super::records::{Records, no_cascade};
+use super::{opt_string, opt_string_list, req_string};
 use crate::authn;
-use crate::respond::{self, not_found, wrapped};
+use crate::respond::{self, wrapped};
 use crate::server::App;
 use crate::util::{parse_uuid, random_uuid};
 
-fn missing(id: &str) -> Response {
-    not_found(&format!("No project with id {id}"))
-}
+const RECORDS: Records = Records {
+    kind: "project",
+    collection: |st| &mut st.projects,
+};
 
 /// Recomputes `project_name` and the resolved `admins` from the stored fields.
 fn finish(app: &App, rec: &mut Map<String, Value>) {
@@ -114,14 +116,7 @@ pub(crate) async fn get(
     headers: HeaderMap,
     Path(id): Path<String>,
 ) -> Response {
-    if let Err(resp) = authn::api_caller(&app, &headers) {
-        return resp;
-    }
-    let st = app.state();
-    match position(&st.projects, &id) {
-        Some(i) => respond::ok(&json!({ "project": st.projects[i] })),
-        None => missing(&id),
-    }
+    RECORDS.get(&app, &headers, &id)
 }
 
 /// `PUT /v2/api/projects/{id}`.
@@ -131,31 +126,11 @@ pub(crate) async fn update(
     Path(id): Path<String>,
     body: Bytes,
 ) -> Response {
-    if let Err(resp) = authn::api_caller(&app, &headers) {
-        return resp;
-    }
-    let body = match wrapped(&body, "project") {
-        Ok(b) => b,
-        Err(resp) => return resp,
-    };
-    let current = {
-        let st = app.state();
-        position(&st.projects, &id).and_then(|i| st.projects[i].as_object().cloned())
-    };
-    let Some(mut rec) = current else {
-        return missing(&id);
-    };
-    if let Err(resp) = apply(&mut rec, &body) {
-        return resp;
-    }
-    finish(&app, &mut rec);
-    let rec = Value::Object(rec);
-    let mut st = app.state();
-    match position(&st.projects, &id) {
-        Some(i) => st.projects[i] = rec.clone(),
-        None => return missing(&id),
-    }
-    respond::ok(&json!({ "project": rec }))
+    RECORDS.update(&app, &headers, &id, &body, &mut |rec, body| {
+        apply(rec, body)?;
+        finish(&app, rec);
+        Ok(())
+    })
 }
 
 /// `DELETE /v2/api/projects/{id}`: answers the deleted record.
@@ -164,15 +139,5 @@ pub(crate) async fn delete(
     headers: HeaderMap,
     Path(id): Path<String>,
 ) -> Response {
-    if let Err(resp) = authn::api_caller(&app, &headers) {
-        return resp;
-    }
-    let mut st = app.state();
-    match position(&st.projects, &id) {
-        Some(i) => {
-            let rec = st.projects.remove(i);
-            respond::ok(&json!({ "project": rec }))
-        }
-        None => missing(&id),
-    }
+    RECORDS.delete(&app, &headers, &id, no_cascade)
 }

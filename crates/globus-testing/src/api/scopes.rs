@@ -10,6 +10,7 @@ use bytes::Bytes;
 use http::{HeaderMap, Uri};
 use serde_json::{Map, Value, json};
 
+use super::records::Records;
 use super::{csv, opt_bool, opt_string, opt_string_list, position, query, req_string};
 use crate::authn;
 use crate::oauth::param;
@@ -19,9 +20,10 @@ use crate::server::App;
 use crate::state::State as FakeState;
 use crate::util::{name_uuid, parse_uuid, random_uuid};
 
-fn missing(id: &str) -> Response {
-    not_found(&format!("No scope with id {id}"))
-}
+const RECORDS: Records = Records {
+    kind: "scope",
+    collection: |st| &mut st.scopes,
+};
 
 /// The registered record for `scope_string`, or a synthesized one for a known shape.
 pub(crate) fn record_for(st: &FakeState, scope_string: &str) -> Option<Value> {
@@ -92,6 +94,39 @@ fn apply(rec: &mut Map<String, Value>, body: &Map<String, Value>) -> Result<(), 
         rec.insert("dependent_scopes".into(), Value::Array(out));
     }
     Ok(())
+}
+
+/// The update of a scope: the plain fields, and a new `scope_suffix` rewrites the scope
+/// string.
+fn edit(rec: &mut Map<String, Value>, body: &Map<String, Value>) -> Result<(), Response> {
+    apply(rec, body)?;
+    if let Some(suffix) = opt_string(body, "scope_suffix")? {
+        if !suffix_ok(&suffix) {
+            return Err(bad_request(
+                "'scope_suffix' must be non-empty, without spaces, '/' or brackets",
+            ));
+        }
+        let client = rec
+            .get("client")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_owned();
+        rec.insert(
+            "scope_string".into(),
+            json!(format!("https://auth.globus.org/scopes/{client}/{suffix}")),
+        );
+    }
+    Ok(())
+}
+
+/// After a scope is deleted, no client lists it.
+fn unlink_from_clients(st: &mut FakeState, rec: &Value) {
+    let scope_id = rec.get("id").cloned().unwrap_or(Value::Null);
+    for c in &mut st.clients {
+        if let Some(list) = c.json.get_mut("scopes").and_then(Value::as_array_mut) {
+            list.retain(|x| *x != scope_id);
+        }
+    }
 }
 
 fn suffix_ok(s: &str) -> bool {
@@ -208,14 +243,7 @@ pub(crate) async fn get(
     headers: HeaderMap,
     Path(id): Path<String>,
 ) -> Response {
-    if let Err(resp) = authn::api_caller(&app, &headers) {
-        return resp;
-    }
-    let st = app.state();
-    match position(&st.scopes, &id) {
-        Some(i) => respond::ok(&json!({ "scope": st.scopes[i] })),
-        None => missing(&id),
-    }
+    RECORDS.get(&app, &headers, &id)
 }
 
 /// `PUT /v2/api/scopes/{id}`; a new `scope_suffix` changes the scope string.
@@ -225,66 +253,14 @@ pub(crate) async fn update(
     Path(id): Path<String>,
     body: Bytes,
 ) -> Response {
-    if let Err(resp) = authn::api_caller(&app, &headers) {
-        return resp;
-    }
-    let body = match wrapped(&body, "scope") {
-        Ok(b) => b,
-        Err(resp) => return resp,
-    };
-    let mut st = app.state();
-    let Some(i) = position(&st.scopes, &id) else {
-        return missing(&id);
-    };
-    let Some(mut rec) = st.scopes[i].as_object().cloned() else {
-        return missing(&id);
-    };
-    if let Err(resp) = apply(&mut rec, &body) {
-        return resp;
-    }
-    match opt_string(&body, "scope_suffix") {
-        Err(resp) => return resp,
-        Ok(Some(suffix)) if !suffix_ok(&suffix) => {
-            return bad_request(
-                "'scope_suffix' must be non-empty, without spaces, '/' or brackets",
-            );
-        }
-        Ok(Some(suffix)) => {
-            let client = rec
-                .get("client")
-                .and_then(Value::as_str)
-                .unwrap_or_default()
-                .to_owned();
-            rec.insert(
-                "scope_string".into(),
-                json!(format!("https://auth.globus.org/scopes/{client}/{suffix}")),
-            );
-        }
-        Ok(None) => {}
-    }
-    st.scopes[i] = Value::Object(rec);
-    respond::ok(&json!({ "scope": st.scopes[i] }))
+    RECORDS.update(&app, &headers, &id, &body, &mut edit)
 }
 
-/// `DELETE /v2/api/scopes/{id}`: answers the deleted record.
+/// `DELETE /v2/api/scopes/{id}`; also leaves the clients' scope lists: answers the deleted record.
 pub(crate) async fn delete(
     State(app): State<Arc<App>>,
     headers: HeaderMap,
     Path(id): Path<String>,
 ) -> Response {
-    if let Err(resp) = authn::api_caller(&app, &headers) {
-        return resp;
-    }
-    let mut st = app.state();
-    let Some(i) = position(&st.scopes, &id) else {
-        return missing(&id);
-    };
-    let rec = st.scopes.remove(i);
-    let scope_id = rec.get("id").cloned().unwrap_or(Value::Null);
-    for c in &mut st.clients {
-        if let Some(list) = c.json.get_mut("scopes").and_then(Value::as_array_mut) {
-            list.retain(|x| *x != scope_id);
-        }
-    }
-    respond::ok(&json!({ "scope": rec }))
+    RECORDS.delete(&app, &headers, &id, unlink_from_clients)
 }
