@@ -56,10 +56,12 @@ pub(crate) struct ClientInner {
     pub(crate) environment: Environment,
     pub(crate) base_url: Url,
     pub(crate) http: reqwest::Client,
-    pub(crate) default_headers: HeaderMap,
     pub(crate) authorizer: Option<Arc<dyn Authorizer>>,
     pub(crate) retry: RetryConfig,
     pub(crate) deadline: Option<Duration>,
+    /// How long an attempt may wait for the response head, then for each body chunk
+    /// (enforced in `transport::send`, not by reqwest).
+    pub(crate) read_timeout: Option<Duration>,
     pub(crate) max_body_size: usize,
     pub(crate) clock: Arc<dyn Clock>,
     pub(crate) app_name: Option<String>,
@@ -107,10 +109,10 @@ impl BaseClient {
                 environment: inner.environment,
                 base_url: inner.base_url.clone(),
                 http: inner.http.clone(),
-                default_headers: inner.default_headers.clone(),
                 authorizer,
                 retry: inner.retry.clone(),
                 deadline: inner.deadline,
+                read_timeout: inner.read_timeout,
                 max_body_size: inner.max_body_size,
                 clock: Arc::clone(&inner.clock),
                 app_name: inner.app_name.clone(),
@@ -316,7 +318,10 @@ impl<F: BuildClient> ClientBuilder<F> {
         self
     }
 
-    /// Sets the connect and per-read timeout (`None`: wait forever).
+    /// Sets the connect and read timeout (`None`: wait forever). The read timeout bounds
+    /// the wait for the response head after sending, then for each body chunk after the
+    /// previous one; a server trickling bytes is stopped by
+    /// [`with_deadline`](Self::with_deadline) instead.
     pub fn with_timeout(mut self, timeout: Option<Duration>) -> Self {
         self.settings.timeout = Some(timeout);
         self
@@ -400,6 +405,9 @@ impl BaseSettings {
         let connect_timeout = connect_timeout.unwrap_or(timeout);
 
         let mut http = reqwest::Client::builder()
+            // Sent with every request unless the request sets its own; reqwest merges them
+            // into each request's map, so the request path never copies them.
+            .default_headers(default_headers(app_name.as_deref(), &client_info)?)
             // A followed redirect could re-send a token or a secret form body elsewhere.
             .redirect(reqwest::redirect::Policy::none())
             // Proxies come from the standard environment variables; nothing else.
@@ -410,9 +418,6 @@ impl BaseSettings {
         if let Some(timeout) = connect_timeout {
             http = http.connect_timeout(timeout);
         }
-        if let Some(timeout) = timeout {
-            http = http.read_timeout(timeout);
-        }
         // The platform trust store is loaded once per process, at the first handshake.
         #[cfg(all(feature = "rustls", not(feature = "native-tls")))]
         let http = crate::tls::configure(http)?;
@@ -420,17 +425,16 @@ impl BaseSettings {
             .build()
             .map_err(|err| Error::Config(format!("could not build the HTTP client: {err}")))?;
 
-        let default_headers = default_headers(app_name.as_deref(), &client_info)?;
         Ok(BaseClient {
             inner: Arc::new(ClientInner {
                 service,
                 environment,
                 base_url,
                 http,
-                default_headers,
                 authorizer,
                 retry,
                 deadline,
+                read_timeout: timeout,
                 max_body_size,
                 clock,
                 app_name,

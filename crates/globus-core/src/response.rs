@@ -45,6 +45,21 @@ impl Response {
         }
     }
 
+    /// Assembles a response for the request to `url`, kept without its query and fragment.
+    pub(crate) fn from_url(
+        method: Method,
+        url: url::Url,
+        status: StatusCode,
+        headers: HeaderMap,
+        body: Bytes,
+    ) -> Self {
+        let path_end = url[..url::Position::AfterPath].len();
+        // The URL's own buffer, cut short: no copy.
+        let mut url = String::from(url);
+        url.truncate(path_end);
+        Self::from_parts(method, url, status, headers, body)
+    }
+
     /// The HTTP status.
     pub fn status(&self) -> StatusCode {
         self.status

@@ -39,6 +39,33 @@ pub fn thread_cpu_ns() -> Option<u64> {
     }
 }
 
+/// Pins the calling thread to the CPU it is running on, so that it and every thread it
+/// starts afterwards (a loopback server, a runtime's workers) share one CPU. Returns the
+/// CPU, or `None` where pinning is unsupported or refused.
+///
+/// A benchmark whose client and in-process server run on different CPUs charges the client
+/// for waking the server on the other CPU (an inter-processor interrupt, and on a virtual
+/// machine an exit to the hypervisor): a cost of the loopback set-up, not of the code under
+/// test, and the largest source of noise in its CPU time. On one CPU the two take turns.
+/// Set `GLOBUS_BENCH_NO_PIN` to leave the threads unpinned.
+pub fn pin_to_one_cpu() -> Option<usize> {
+    if std::env::var_os("GLOBUS_BENCH_NO_PIN").is_some() {
+        return None;
+    }
+    #[cfg(target_os = "linux")]
+    {
+        use rustix::thread::{CpuSet, sched_getcpu, sched_setaffinity};
+        let cpu = sched_getcpu();
+        let mut set = CpuSet::new();
+        set.set(cpu);
+        sched_setaffinity(None, &set).ok().map(|()| cpu)
+    }
+    #[cfg(not(target_os = "linux"))]
+    {
+        None
+    }
+}
+
 /// Whether the benchmark binary was started by `cargo bench` (which passes `--bench`), as
 /// opposed to `cargo test --benches` (which runs each benchmark once, as a test).
 pub fn is_bench_run() -> bool {

@@ -151,6 +151,40 @@ async fn row_24_a_server_that_never_answers_hits_the_read_timeout() {
     assert_eq!(server.connections(), 6);
 }
 
+#[tokio::test(start_paused = true)]
+async fn row_24_a_body_that_stops_arriving_hits_the_read_timeout() {
+    // The head arrives at once; the body's first byte would take 1 s. The read timeout
+    // restarts when the head arrives and fires 500 ms later.
+    let server = RawServer::start(Behavior::Slowloris).await;
+    let client = base(&server.url)
+        .with_timeout(Some(Duration::from_millis(500)))
+        .with_retry_config(RetryConfig::disabled())
+        .build()
+        .unwrap();
+    let start = Instant::now();
+    let err = client.get("/v2/x").send().await.unwrap_err();
+    assert_eq!(
+        network_kind(&err),
+        Some(NetworkErrorKind::Timeout),
+        "{err:?}"
+    );
+    assert!(err.is_timeout() && err.is_retryable());
+    assert_eq!(start.elapsed(), Duration::from_millis(500));
+
+    // With a timeout longer than the gap between bytes, every byte restarts it: only the
+    // deadline ends the call (the slowloris test above); here 1,000 bytes at 1 s each
+    // arrive whole, 1,000 s later (paused clock).
+    let client = base(&server.url)
+        .with_timeout(Some(Duration::from_millis(1_500)))
+        .with_retry_config(RetryConfig::disabled())
+        .build()
+        .unwrap();
+    let start = Instant::now();
+    let response = client.get("/v2/x").send().await.unwrap();
+    assert_eq!(response.bytes().len(), 1_000);
+    assert_eq!(start.elapsed(), Duration::from_secs(1_000));
+}
+
 // ---- row 25: huge responses ----
 
 #[tokio::test(start_paused = true)]
