@@ -17,7 +17,8 @@ use crate::error::{Error, Result};
 /// A batch registered in the cache's in-flight table, not necessarily started.
 pub(crate) struct Batch {
     pub(crate) id: u64,
-    pub(crate) keys: Vec<String>,
+    /// Shared with the running lookup: one allocation, not a copy of every key.
+    pub(crate) keys: Arc<[String]>,
     pub(crate) started: Arc<AtomicBool>,
     pub(crate) future: BatchFuture,
 }
@@ -32,18 +33,18 @@ pub(crate) struct BatchContext {
 
 impl Batch {
     /// Creates the (lazy) batch future. Nothing is sent until it is first polled.
-    pub(crate) fn new(ctx: &BatchContext, id: u64, kind: KeyKind, keys: Vec<String>) -> Self {
+    pub(crate) fn new(ctx: &BatchContext, id: u64, kind: KeyKind, keys: Arc<[String]>) -> Self {
         let started = Arc::new(AtomicBool::new(false));
-        let future = run(
+        let future = on_runtime(run(
             ctx.client.clone(),
             ctx.cache.clone(),
             ctx.negative_ttl,
             Arc::clone(&ctx.clock),
             id,
             kind,
-            keys.clone(),
+            Arc::clone(&keys),
             Arc::clone(&started),
-        )
+        ))
         .boxed()
         .shared();
         Self {
@@ -61,7 +62,7 @@ impl Batch {
             return;
         }
         let mut state = cache.lock();
-        for key in &self.keys {
+        for key in self.keys.iter() {
             if state
                 .inflight
                 .get(key)
@@ -70,6 +71,49 @@ impl Batch {
                 state.inflight.remove(key);
             }
         }
+    }
+}
+
+/// Runs a batch as a task of the current runtime when that runtime has worker threads, so
+/// that the batches in flight handle their responses (decoding up to 100 records each) in
+/// parallel, rather than one after the other in the task that awaits them all. Elsewhere
+/// (a current-thread runtime, no runtime) the batch runs where it is awaited.
+///
+/// Dropping the returned future aborts the task. The in-flight table holds the batch until
+/// it finishes, so a batch whose caller gave up still completes (it fills the cache, and a
+/// later lookup of its keys waits for it instead of sending another request).
+async fn on_runtime<F>(batch: F) -> Result<()>
+where
+    F: Future<Output = Result<()>> + Send + 'static,
+{
+    use tokio::runtime::{Handle, RuntimeFlavor};
+    use tracing::Instrument as _;
+
+    let handle = match Handle::try_current() {
+        Ok(handle) if handle.runtime_flavor() == RuntimeFlavor::MultiThread => handle,
+        _ => return batch.await,
+    };
+    let mut task = AbortOnDrop(handle.spawn(batch.in_current_span()));
+    match (&mut task.0).await {
+        Ok(result) => result,
+        Err(err) => match err.try_into_panic() {
+            // The batch panicked: so does its waiter, as it would have running inline.
+            Ok(panic) => std::panic::resume_unwind(panic),
+            // Only `AbortOnDrop` aborts the task (and then nobody is waiting any more), or
+            // the runtime shutting down.
+            Err(_) => Err(Error::Usage(
+                "the runtime shut down during an identity lookup".into(),
+            )),
+        },
+    }
+}
+
+/// Aborts a spawned task when dropped.
+struct AbortOnDrop<T>(tokio::task::JoinHandle<T>);
+
+impl<T> Drop for AbortOnDrop<T> {
+    fn drop(&mut self) {
+        self.0.abort();
     }
 }
 
@@ -88,7 +132,7 @@ async fn run(
     clock: Arc<dyn Clock>,
     id: u64,
     kind: KeyKind,
-    keys: Vec<String>,
+    keys: Arc<[String]>,
     started: Arc<AtomicBool>,
 ) -> Result<()> {
     started.store(true, Ordering::SeqCst);
@@ -156,7 +200,7 @@ async fn run(
                 .collect(),
             KeyKind::Id => HashMap::new(),
         };
-        for key in &keys {
+        for key in keys.iter() {
             let answer = match kind {
                 KeyKind::Id => parse_uuid(key).and_then(|uuid| by_id.get(&uuid)),
                 KeyKind::Username => by_username.get(&key.to_ascii_lowercase()),
@@ -184,7 +228,7 @@ async fn run(
             }
         }
     }
-    for key in &keys {
+    for key in keys.iter() {
         if state.inflight.get(key).is_some_and(|(b, _)| *b == id) {
             state.inflight.remove(key);
         }

@@ -4,6 +4,7 @@ mod batch;
 mod cache;
 mod key;
 
+use std::borrow::Cow;
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::fmt;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
@@ -271,14 +272,21 @@ impl IdentityMap {
         I::Item: AsRef<str>,
     {
         let mut wanted: Vec<String> = Vec::new();
-        let mut seen: HashSet<String> = HashSet::new();
         for key in keys {
             let key = key.as_ref();
             validate(key)?;
-            if seen.insert(key.to_owned()) {
-                wanted.push(key.to_owned());
-            }
+            wanted.push(key.to_owned());
         }
+        // Duplicates dropped, first occurrence kept: each key is copied once, above.
+        let unique: Vec<bool> = {
+            let mut seen: HashSet<&str> = HashSet::with_capacity(wanted.len());
+            wanted.iter().map(|key| seen.insert(key.as_str())).collect()
+        };
+        let wanted: Vec<String> = wanted
+            .into_iter()
+            .zip(unique)
+            .filter_map(|(key, unique)| unique.then_some(key))
+            .collect();
         let (ours, theirs) = self.plan(&wanted);
 
         let futures: Vec<BatchFuture> = ours
@@ -326,7 +334,8 @@ impl IdentityMap {
         let now = self.clock.now_unix();
         let mut state = self.cache.lock();
         let mut pending = self.pending();
-        let mut need: [(KeyKind, Vec<String>); 2] =
+        // Borrowed from `wanted`; owned only for keys taken from the queue.
+        let mut need: [(KeyKind, Vec<Cow<'_, str>>); 2] =
             [(KeyKind::Id, Vec::new()), (KeyKind::Username, Vec::new())];
         let mut waits: HashMap<u64, BatchFuture> = HashMap::new();
         for key in wanted {
@@ -340,7 +349,7 @@ impl IdentityMap {
                 continue;
             }
             let slot = if kind == KeyKind::Id { 0 } else { 1 };
-            need[slot].1.push(key.clone());
+            need[slot].1.push(Cow::Borrowed(key));
         }
         // Top up each kind's last batch with queued keys: no extra request.
         for (kind, keys) in &mut need {
@@ -355,7 +364,7 @@ impl IdentityMap {
                 // Cached by a shared map, or in flight elsewhere: dropped, as in Python.
                 if lookup_in(&state, &extra, now).is_none() && !state.inflight.contains_key(&extra)
                 {
-                    keys.push(extra);
+                    keys.push(Cow::Owned(extra));
                 }
             }
         }
@@ -372,11 +381,12 @@ impl IdentityMap {
             for chunk in keys.chunks(self.batch_size) {
                 let id = state.next_batch_id;
                 state.next_batch_id += 1;
-                let batch = Batch::new(&ctx, id, kind, chunk.to_vec());
+                let keys: Arc<[String]> = chunk.iter().map(|key| key.to_string()).collect();
+                let batch = Batch::new(&ctx, id, kind, keys);
                 for key in chunk {
                     state
                         .inflight
-                        .insert(key.clone(), (id, batch.future.clone()));
+                        .insert(key.to_string(), (id, batch.future.clone()));
                 }
                 ours.push(batch);
             }
