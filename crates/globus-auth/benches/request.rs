@@ -267,4 +267,13 @@ fn drive(case: &str, calls: usize) {
             other => panic!("unknown driver case {other}"),
         }
     }
+    if let Ok(stat) = std::fs::read_to_string("/proc/thread-self/stat") {
+        let fields: Vec<&str> = stat
+            .rsplit_once(')')
+            .unwrap()
+            .1
+            .split_whitespace()
+            .collect();
+        eprintln!("utime {} stime {}", fields[11], fields[12]);
+    }
 }

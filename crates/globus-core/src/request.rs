@@ -5,8 +5,11 @@
 //! authorizes, sends, retries and classifies the outcome.
 
 use std::fmt;
+use std::future::Future;
 
 use bytes::Bytes;
+use futures_util::FutureExt as _;
+use futures_util::future::Either;
 use http::header::{CONTENT_TYPE, HeaderName};
 use http::{HeaderMap, HeaderValue, Method};
 use serde::Serialize;
@@ -311,14 +314,24 @@ impl<'a> RequestBuilder<'a> {
     }
 
     /// Sends the request and returns the (2xx) response.
-    pub async fn send(self) -> Result<Response> {
+    ///
+    /// The builder is consumed here, not carried by the returned future (see
+    /// [`BaseClient::execute`]).
+    pub fn send(self) -> impl Future<Output = Result<Response>> + Send + 'a {
         let client = self.client;
-        client.execute(self.build()?).await
+        // Combinators rather than an `async` block, which would hold the call twice.
+        match self.build() {
+            Ok(request) => Either::Left(client.execute(request)),
+            Err(err) => Either::Right(std::future::ready(Err(err))),
+        }
     }
 
     /// Sends the request and decodes the JSON body into `T`, keeping the response.
-    pub async fn send_json<T: serde::de::DeserializeOwned>(self) -> Result<ApiResponse<T>> {
-        self.send().await?.into_typed()
+    pub fn send_json<T: serde::de::DeserializeOwned>(
+        self,
+    ) -> impl Future<Output = Result<ApiResponse<T>>> + Send + 'a {
+        self.send()
+            .map(|response| response.and_then(Response::into_typed))
     }
 }
 

@@ -102,7 +102,27 @@ impl From<&str> for SecretString {
 
 impl<'de> Deserialize<'de> for SecretString {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        String::deserialize(deserializer).map(Self::new)
+        /// Copies the text once, straight into the shared buffer (through a `String`, a
+        /// token would be allocated and copied twice).
+        struct SecretVisitor;
+
+        impl serde::de::Visitor<'_> for SecretVisitor {
+            type Value = SecretString;
+
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a string")
+            }
+
+            fn visit_str<E: serde::de::Error>(self, value: &str) -> Result<SecretString, E> {
+                Ok(SecretString(Arc::from(value)))
+            }
+
+            fn visit_string<E: serde::de::Error>(self, value: String) -> Result<SecretString, E> {
+                Ok(SecretString::new(value))
+            }
+        }
+
+        deserializer.deserialize_str(SecretVisitor)
     }
 }
 
@@ -247,5 +267,11 @@ mod tests {
         let at: AccessToken = serde_json::from_str(&format!("\"{SENTINEL}\"")).unwrap();
         assert_eq!(at.expose_secret(), SENTINEL);
         assert!(serde_json::from_str::<AccessToken>("12").is_err());
+        // Escapes are decoded (the text then comes from serde_json's scratch buffer).
+        let escaped: SecretString = serde_json::from_str(r#""a\"b\u00e9""#).unwrap();
+        assert_eq!(escaped.expose_secret(), "a\"bé");
+        // And from an owned string (a `Value`).
+        let owned: SecretString = serde_json::from_value(serde_json::json!("xyz")).unwrap();
+        assert_eq!(owned.expose_secret(), "xyz");
     }
 }

@@ -56,10 +56,11 @@ async fn a_lookup_whose_caller_gave_up_is_finished_by_the_next_one_without_a_new
     let fake = FakeGlobusAuth::builder().build().await.unwrap();
     let map = map(&fake, 4);
     {
-        // Polled once (the batch task is started), then dropped.
+        // Polled once (the batch task is started), then dropped. (On a busy machine the
+        // task may even have finished by then; either way no second request is due.)
         let abandoned = pin!(map.get_many([SIROSEN_ID]));
         let mut cx = Context::from_waker(Waker::noop());
-        assert!(abandoned.poll(&mut cx).is_pending());
+        let _ = abandoned.poll(&mut cx);
     }
     let found = map.get(SIROSEN_ID).await.unwrap().unwrap();
     assert_eq!(found.id, SIROSEN_ID);

@@ -6,6 +6,7 @@ mod client_admin;
 mod confidential;
 mod native;
 
+use std::borrow::Cow;
 use std::fmt;
 
 use globus_core::secret::RefreshToken;
@@ -93,12 +94,12 @@ impl LoginCore {
     /// [`AuthError::ReauthenticationRequired`].
     pub(crate) async fn token_request(
         &self,
-        form: &[(String, String)],
+        form: &[(impl AsRef<str>, impl AsRef<str>)],
         idempotency: Idempotency,
     ) -> Result<Response> {
         self.base
             .post(TOKEN_PATH)
-            .form(form.iter().map(|(k, v)| (k.as_str(), v.as_str())))
+            .form(form.iter().map(|(k, v)| (k.as_ref(), v.as_ref())))
             .idempotency(idempotency)
             .send()
             .await
@@ -108,7 +109,7 @@ impl LoginCore {
     /// A token request whose answer is a standard token response.
     pub(crate) async fn token_response(
         &self,
-        form: &[(String, String)],
+        form: &[(impl AsRef<str>, impl AsRef<str>)],
         idempotency: Idempotency,
     ) -> Result<OAuthTokenResponse> {
         let response = self.token_request(form, idempotency).await?;
@@ -119,21 +120,27 @@ impl LoginCore {
         self.base.clock().now_unix()
     }
 
-    fn with_client_id(&self, form: &mut Vec<(String, String)>) {
+    fn with_client_id<'a>(&'a self, form: &mut Form<'a>) {
         if self.public && !form.iter().any(|(k, _)| k == "client_id") {
             form.push(("client_id".into(), self.client_id.as_str().into()));
         }
     }
 }
 
+/// A request body's fields. Names and values are borrowed where they can be: a token is
+/// encoded straight from where it is kept into the body, never copied into a `String` of
+/// its own, and fixed names cost no allocation.
+pub(crate) type Form<'a> = Vec<(Cow<'a, str>, Cow<'a, str>)>;
+
 /// Merges `body_params` over `form` (later keys win, as Python's dict update).
-pub(crate) fn merge_form(
-    form: &mut Vec<(String, String)>,
-    body_params: impl IntoIterator<Item = (String, String)>,
-) {
+pub(crate) fn merge_form<K, V>(form: &mut Vec<(K, V)>, body_params: Vec<(String, String)>)
+where
+    K: AsRef<str> + From<String>,
+    V: From<String>,
+{
     for (key, value) in body_params {
-        form.retain(|(k, _)| *k != key);
-        form.push((key, value));
+        form.retain(|(k, _)| k.as_ref() != key);
+        form.push((key.into(), value.into()));
     }
 }
 
@@ -200,12 +207,9 @@ pub trait LoginClient: sealed::Sealed + Clone + fmt::Debug + Send + Sync + 'stat
     ) -> impl Future<Output = Result<OAuthTokenResponse>> + Send {
         async move {
             let core = self.login_core();
-            let mut form = vec![
-                (
-                    "refresh_token".to_owned(),
-                    refresh_token.expose_secret().to_owned(),
-                ),
-                ("grant_type".to_owned(), "refresh_token".to_owned()),
+            let mut form: Form<'_> = vec![
+                ("refresh_token".into(), refresh_token.expose_secret().into()),
+                ("grant_type".into(), "refresh_token".into()),
             ];
             core.with_client_id(&mut form);
             merge_form(&mut form, body_params);
@@ -229,13 +233,13 @@ pub trait LoginClient: sealed::Sealed + Clone + fmt::Debug + Send + Sync + 'stat
         let token = token.to_owned();
         async move {
             let core = self.login_core();
-            let mut form = vec![("token".to_owned(), token)];
+            let mut form: Form<'_> = vec![("token".into(), token.into())];
             core.with_client_id(&mut form);
             merge_form(&mut form, body_params);
             Ok(core
                 .base
                 .post(REVOKE_PATH)
-                .form(form.iter().map(|(k, v)| (k.as_str(), v.as_str())))
+                .form(form.iter().map(|(k, v)| (k.as_ref(), v.as_ref())))
                 .idempotency(Idempotency::Idempotent)
                 .send_json()
                 .await?)

@@ -67,14 +67,20 @@ pub(super) async fn send_once(
 
     let mut stall = pin!(inner.read_timeout.map(tokio::time::sleep));
     let sent = pin!(inner.http.execute(http_request));
-    let mut response = before_timer(sent, stall.as_mut(), None)
+    let mut response = before_timer(sent, stall.as_mut().as_pin_mut(), None)
         .await
         .ok_or(AttemptError::Stalled)?
         .map_err(classify_send_error)?;
+    let body = read_body(
+        &mut response,
+        inner.max_body_size,
+        inner.read_timeout,
+        stall,
+    )
+    .await?;
     let status = response.status();
     // Taken, not copied: nothing reads them from the reqwest response afterwards.
     let headers = std::mem::take(response.headers_mut());
-    let body = read_body(response, inner.max_body_size, inner.read_timeout, stall).await?;
     Ok(RawResponse {
         status,
         headers,
@@ -92,7 +98,7 @@ pub(super) async fn send_once(
 /// pinned it.
 pub(super) fn before_timer<F: Future>(
     mut future: Pin<&mut F>,
-    mut timer: Pin<&mut Option<Sleep>>,
+    mut timer: Option<Pin<&mut Sleep>>,
     extend_to: Option<Instant>,
 ) -> impl Future<Output = Option<F::Output>> {
     std::future::poll_fn(move |cx| {
@@ -100,9 +106,10 @@ pub(super) fn before_timer<F: Future>(
         if let Poll::Ready(output) = future.as_mut().poll(cx) {
             return Poll::Ready(Some(output));
         }
-        let Some(mut sleep) = timer.as_mut().as_pin_mut() else {
+        let Some(sleep) = timer.as_mut() else {
             return Poll::Pending;
         };
+        let mut sleep = sleep.as_mut();
         while sleep.as_mut().poll(cx).is_ready() {
             match extend_to {
                 Some(deadline) if deadline > sleep.deadline() => sleep.as_mut().reset(deadline),
@@ -121,7 +128,7 @@ fn restarted(timeout: Option<Duration>) -> Option<Instant> {
 /// Reads a body, refusing to go past `limit` bytes (checked against `Content-Length`
 /// first, then while streaming, so a lying or absent length cannot exhaust memory).
 async fn read_body(
-    mut response: reqwest::Response,
+    response: &mut reqwest::Response,
     limit: usize,
     timeout: Option<Duration>,
     mut stall: Pin<&mut Option<Sleep>>,
@@ -139,7 +146,7 @@ async fn read_body(
     let mut total = 0usize;
     loop {
         let chunk = pin!(response.chunk());
-        match before_timer(chunk, stall.as_mut(), read_deadline)
+        match before_timer(chunk, stall.as_mut().as_pin_mut(), read_deadline)
             .await
             .ok_or(AttemptError::Stalled)?
         {
