@@ -21,10 +21,15 @@ pub(crate) fn bench(args: &[String]) -> Result<(), String> {
             .map(|line| line.split('\t').map(str::to_owned).collect::<Vec<_>>())
             .collect::<Vec<_>>()
     };
-    if !cli_only
-        && callgrind
-        && filter.is_none_or(|f| "request".contains(f.as_str()) || f.contains("request"))
-    {
+    let request_wanted =
+        filter.is_none_or(|f| "request".contains(f.as_str()) || f.contains("request"));
+    if !cli_only && request_wanted {
+        match crate::bench_repeat::request_repeats(&rows, 4) {
+            Ok(mut extra) => rows.append(&mut extra),
+            Err(err) => println!("xtask: repeated request summaries skipped: {err}"),
+        }
+    }
+    if !cli_only && callgrind && request_wanted {
         match request_instructions() {
             Ok(mut extra) => rows.append(&mut extra),
             Err(err) => println!("xtask: instruction counts skipped: {err}"),
@@ -49,7 +54,7 @@ pub(crate) fn bench(args: &[String]) -> Result<(), String> {
 /// The prefix of the lines benchmarks print for the summary (see
 /// `globus_testing::bench::Summary`): tab-separated group, floor, SDK, ratio, target,
 /// verdict.
-const SUMMARY_PREFIX: &str = "bench-summary\t";
+pub(crate) const SUMMARY_PREFIX: &str = "bench-summary\t";
 
 /// Runs a command, echoing its stdout, and returns the stdout lines starting with `prefix`
 /// (without it).
@@ -228,7 +233,7 @@ fn scope_instructions() -> Result<Vec<Vec<String>>, String> {
 }
 
 /// Builds a bench target and returns its executable (from cargo's JSON messages).
-fn bench_executable(package: &str, bench: &str) -> Result<std::path::PathBuf, String> {
+pub(crate) fn bench_executable(package: &str, bench: &str) -> Result<std::path::PathBuf, String> {
     let output = Command::new("cargo")
         .args([
             "bench",

@@ -15,6 +15,7 @@
 //!   another filter is passed to the benchmarks (and skips the CLI).
 
 mod bench;
+mod bench_repeat;
 mod cli_bench;
 
 use std::env;
