@@ -13,16 +13,12 @@
 use std::sync::OnceLock;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
-use aws_lc_rs::rand::SystemRandom;
-use aws_lc_rs::rsa::{KeyPair, KeySize};
-use aws_lc_rs::signature::{self, KeyPair as _};
-use base64::Engine as _;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use futures_util::FutureExt as _;
 use globus_auth::AuthClient;
 use globus_core::{EnvVars, RetryConfig};
 use globus_identity::{IdTokenDecoder, IdentityMap};
 use globus_testing::bench::{Comparison, Summary, format_ns, is_bench_run, median};
+use globus_testing::keys::{TestKey, jose_header};
 use globus_testing::loopback::{LoopbackResponse, LoopbackServer};
 use jsonwebtoken::{Algorithm, DecodingKey, Validation};
 use serde_json::{Value, json};
@@ -38,10 +34,6 @@ fn main() {
     }
 }
 
-fn b64(data: &[u8]) -> String {
-    URL_SAFE_NO_PAD.encode(data)
-}
-
 struct Tokens {
     decoder: IdTokenDecoder,
     key: DecodingKey,
@@ -52,10 +44,7 @@ struct Tokens {
 fn tokens() -> &'static Tokens {
     static TOKENS: OnceLock<Tokens> = OnceLock::new();
     TOKENS.get_or_init(|| {
-        let pair = KeyPair::generate(KeySize::Rsa2048).unwrap();
-        let public = pair.public_key();
-        let n = b64(public.modulus().big_endian_without_leading_zero());
-        let e = b64(public.exponent().big_endian_without_leading_zero());
+        let key = TestKey::generate();
         let now = SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_secs();
         // Globus-shaped claims (3 linked identities), valid for a day.
         let identity = json!({"sub": "c8aad43e-d274-11e5-bf98-8b02896cf782", "username": "ada@globusid.org",
@@ -68,17 +57,6 @@ fn tokens() -> &'static Tokens {
             "identity_provider": "41143743-f3c8-4d60-bbdb-eeecaba85bd9",
             "identity_provider_display_name": "Globus ID", "last_authentication": now,
             "identity_set": [identity, identity, identity], "at_hash": "1PvUancEuL_sg1WPl5luMEFGkcL6Ph8uqgiUFsz8deA"});
-        let sign = |alg: &str, encoding: &'static dyn signature::RsaEncoding| {
-            let input = format!(
-                "{}.{}",
-                b64(json!({"typ": "JWT", "alg": alg}).to_string().as_bytes()),
-                b64(claims.to_string().as_bytes())
-            );
-            let mut sig = vec![0u8; pair.public_modulus_len()];
-            pair.sign(encoding, &SystemRandom::new(), input.as_bytes(), &mut sig)
-                .unwrap();
-            format!("{input}.{}", b64(&sig))
-        };
         let config: globus_auth::models::OpenIdConfiguration = serde_json::from_value(json!({
             "issuer": ISSUER, "jwks_uri": format!("{ISSUER}/jwk.json"),
             "id_token_signing_alg_values_supported": ["RS256", "RS512"],
@@ -86,15 +64,15 @@ fn tokens() -> &'static Tokens {
         .unwrap();
         let decoder = IdTokenDecoder::offline()
             .with_openid_configuration(config)
-            .with_jwks_json(json!({"keys": [{"kty": "RSA", "use": "sig", "n": n, "e": e}]}))
+            .with_jwks_json(json!({"keys": [key.jwk(None, None)]}))
             .with_audience(CLIENT_ID)
             .build()
             .unwrap();
         Tokens {
             decoder,
-            key: DecodingKey::from_rsa_components(&n, &e).unwrap(),
-            rs256: sign("RS256", &signature::RSA_PKCS1_SHA256),
-            rs512: sign("RS512", &signature::RSA_PKCS1_SHA512),
+            key: DecodingKey::from_rsa_components(&key.n, &key.e).unwrap(),
+            rs256: key.sign(&jose_header("RS256"), &claims),
+            rs512: key.sign(&jose_header("RS512"), &claims),
         }
     })
 }

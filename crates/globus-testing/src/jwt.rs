@@ -1,13 +1,10 @@
 //! RSA signing keys, the served JWKS, and ID-token signing.
 
 use aws_lc_rs::digest;
-use aws_lc_rs::rand::SystemRandom;
-use aws_lc_rs::rsa::{KeyPair, KeySize};
-use aws_lc_rs::signature::{self, KeyPair as _};
 use serde_json::{Value, json};
 
 use crate::error::Error;
-use crate::util::b64url;
+use crate::keys::{TestKey, b64url};
 
 /// The JWS algorithm the fake signs ID tokens with.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -29,13 +26,6 @@ impl SigningAlgorithm {
         }
     }
 
-    fn encoding(self) -> &'static signature::RsaSignatureEncoding {
-        match self {
-            Self::Rs512 => &signature::RSA_PKCS1_SHA512,
-            Self::Rs256 => &signature::RSA_PKCS1_SHA256,
-        }
-    }
-
     fn digest(self) -> &'static digest::Algorithm {
         match self {
             Self::Rs512 => &digest::SHA512,
@@ -44,20 +34,10 @@ impl SigningAlgorithm {
     }
 }
 
+#[derive(Debug)]
 struct SigningKey {
-    pair: KeyPair,
+    key: TestKey,
     kid: Option<String>,
-    n: String,
-    e: String,
-}
-
-impl std::fmt::Debug for SigningKey {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("SigningKey")
-            .field("kid", &self.kid)
-            .field("n", &self.n)
-            .finish_non_exhaustive()
-    }
 }
 
 /// The fake's keys: the newest one signs and comes first in the JWKS.
@@ -82,21 +62,15 @@ impl KeySet {
     /// Adds a freshly generated key and makes it the signing key. Returns its `kid`, if kids
     /// are in use.
     pub(crate) fn rotate(&mut self) -> Result<Option<String>, Error> {
-        let pair = KeyPair::generate(KeySize::Rsa2048)
-            .map_err(|_| Error::Crypto("RSA-2048 key generation failed".into()))?;
-        let public = pair.public_key();
-        let n = b64url(public.modulus().big_endian_without_leading_zero());
-        let e = b64url(public.exponent().big_endian_without_leading_zero());
+        let key = TestKey::try_generate()?;
         let kid = self
             .with_kid
             .then(|| format!("globus-testing-{}", self.keys.len() + 1));
         self.keys.insert(
             0,
             SigningKey {
-                pair,
+                key,
                 kid: kid.clone(),
-                n,
-                e,
             },
         );
         Ok(kid)
@@ -111,19 +85,7 @@ impl KeySet {
         let keys: Vec<Value> = self
             .keys
             .iter()
-            .map(|k| {
-                let mut jwk = json!({
-                    "alg": self.alg.as_str(),
-                    "e": k.e,
-                    "kty": "RSA",
-                    "n": k.n,
-                    "use": "sig",
-                });
-                if let (Some(kid), Some(obj)) = (&k.kid, jwk.as_object_mut()) {
-                    obj.insert("kid".into(), Value::String(kid.clone()));
-                }
-                jwk
-            })
+            .map(|k| k.key.jwk(k.kid.as_deref(), Some(self.alg.as_str())))
             .collect();
         json!({ "keys": keys })
     }
@@ -138,21 +100,8 @@ impl KeySet {
         if let (Some(kid), Some(obj)) = (&key.kid, header.as_object_mut()) {
             obj.insert("kid".into(), Value::String(kid.clone()));
         }
-        let signing_input = format!(
-            "{}.{}",
-            b64url(header.to_string().as_bytes()),
-            b64url(claims.to_string().as_bytes())
-        );
-        let mut sig = vec![0u8; key.pair.public_modulus_len()];
-        key.pair
-            .sign(
-                self.alg.encoding(),
-                &SystemRandom::new(),
-                signing_input.as_bytes(),
-                &mut sig,
-            )
-            .map_err(|_| Error::Crypto("RSA signing failed".into()))?;
-        Ok(format!("{signing_input}.{}", b64url(&sig)))
+        key.key
+            .try_sign_raw(self.alg.as_str(), &header.to_string(), &claims.to_string())
     }
 
     /// OIDC `at_hash`: base64url of the left half of the access token's digest.

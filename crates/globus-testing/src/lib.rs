@@ -125,6 +125,7 @@ mod handle;
 pub mod http_client;
 mod issue;
 mod jwt;
+pub mod keys;
 mod log;
 pub mod loopback;
 mod oauth;

@@ -3,7 +3,7 @@
 use aws_lc_rs::digest;
 use aws_lc_rs::rand::{SecureRandom, SystemRandom};
 use base64::Engine as _;
-use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
+use base64::engine::general_purpose::STANDARD;
 
 /// Fills a buffer with random bytes from the operating system.
 pub(crate) fn random_bytes<const N: usize>() -> [u8; N] {
@@ -30,10 +30,7 @@ pub(crate) fn random_secret() -> String {
     STANDARD.encode(random_bytes::<32>())
 }
 
-/// base64url without padding.
-pub(crate) fn b64url(data: &[u8]) -> String {
-    URL_SAFE_NO_PAD.encode(data)
-}
+pub(crate) use crate::keys::b64url;
 
 /// Standard base64 decoding (for HTTP Basic credentials).
 pub(crate) fn b64_decode(data: &str) -> Option<Vec<u8>> {

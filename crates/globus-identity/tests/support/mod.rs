@@ -4,12 +4,6 @@
 
 use std::sync::{Arc, OnceLock};
 
-use aws_lc_rs::encoding::AsDer as _;
-use aws_lc_rs::rand::SystemRandom;
-use aws_lc_rs::rsa::{KeyPair, KeySize};
-use aws_lc_rs::signature::{self, KeyPair as _};
-use base64::Engine as _;
-use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
 use globus_auth::models::OpenIdConfiguration;
 use globus_auth::{AuthClient, NativeAppAuthClient};
 use globus_core::clock::ManualClock;
@@ -23,98 +17,10 @@ pub const OTHER_CLIENT: &str = "0d8c3f1e-2222-4a4a-8b8b-123456789abc";
 /// A fixed "now" for the tests: 2026-01-01T00:00:00Z.
 pub const NOW: i64 = 1_767_225_600;
 
-pub fn b64(data: &[u8]) -> String {
-    URL_SAFE_NO_PAD.encode(data)
-}
-
-/// An RSA key generated in the tests.
-pub struct TestKey {
-    pair: KeyPair,
-    pub n: String,
-    pub e: String,
-}
-
-impl TestKey {
-    fn generate() -> Self {
-        let pair = KeyPair::generate(KeySize::Rsa2048).expect("RSA key generation");
-        let public = pair.public_key();
-        let n = b64(public.modulus().big_endian_without_leading_zero());
-        let e = b64(public.exponent().big_endian_without_leading_zero());
-        Self { pair, n, e }
-    }
-
-    /// The public key as a JWK.
-    pub fn jwk(&self, kid: Option<&str>, alg: Option<&str>) -> Value {
-        let mut jwk = json!({"kty": "RSA", "use": "sig", "n": self.n, "e": self.e});
-        if let Some(kid) = kid {
-            jwk["kid"] = json!(kid);
-        }
-        if let Some(alg) = alg {
-            jwk["alg"] = json!(alg);
-        }
-        jwk
-    }
-
-    /// Signs `header.claims` with RSASSA-PKCS1-v1_5 (`alg` RS256/RS384/RS512).
-    pub fn sign(&self, header: &Value, claims: &Value) -> String {
-        let alg = header["alg"].as_str().unwrap_or("RS256");
-        let input = format!(
-            "{}.{}",
-            b64(header.to_string().as_bytes()),
-            b64(claims.to_string().as_bytes())
-        );
-        format!(
-            "{input}.{}",
-            b64(&self.raw_signature(alg, input.as_bytes()))
-        )
-    }
-
-    pub fn raw_signature(&self, alg: &str, message: &[u8]) -> Vec<u8> {
-        let encoding: &'static dyn signature::RsaEncoding = match alg {
-            "RS384" => &signature::RSA_PKCS1_SHA384,
-            "RS512" => &signature::RSA_PKCS1_SHA512,
-            _ => &signature::RSA_PKCS1_SHA256,
-        };
-        let mut sig = vec![0u8; self.pair.public_modulus_len()];
-        self.pair
-            .sign(encoding, &SystemRandom::new(), message, &mut sig)
-            .expect("sign");
-        sig
-    }
-
-    /// The public key, DER (SubjectPublicKeyInfo).
-    pub fn public_der(&self) -> Vec<u8> {
-        self.pair
-            .public_key()
-            .as_der()
-            .expect("DER")
-            .as_ref()
-            .to_vec()
-    }
-
-    /// The public key, PEM.
-    pub fn public_pem(&self) -> String {
-        let body = STANDARD.encode(self.public_der());
-        let lines: Vec<&str> = body
-            .as_bytes()
-            .chunks(64)
-            .map(|c| std::str::from_utf8(c).unwrap())
-            .collect();
-        format!(
-            "-----BEGIN PUBLIC KEY-----\n{}\n-----END PUBLIC KEY-----\n",
-            lines.join("\n")
-        )
-    }
-
-    /// The raw modulus bytes.
-    pub fn modulus(&self) -> Vec<u8> {
-        self.pair
-            .public_key()
-            .modulus()
-            .big_endian_without_leading_zero()
-            .to_vec()
-    }
-}
+#[allow(unused_imports)] // each test binary uses some of them
+pub use globus_testing::keys::{
+    TestKey, b64url as b64, hmac_token, jose_header as header, jose_header_with_kid as header_kid,
+};
 
 /// Three keys, generated once per test binary (key generation is slow in debug builds).
 pub fn keys() -> &'static [TestKey; 3] {
@@ -156,40 +62,9 @@ pub fn claims() -> Value {
     })
 }
 
-/// A JOSE header (Globus's: no kid).
-pub fn header(alg: &str) -> Value {
-    json!({"typ": "JWT", "alg": alg})
-}
-
-pub fn header_kid(alg: &str, kid: &str) -> Value {
-    json!({"typ": "JWT", "alg": alg, "kid": kid})
-}
-
-/// `header.payload.` + an HMAC signature keyed with `secret`.
-pub fn hmac_token(alg: &str, secret: &[u8], claims: &Value) -> String {
-    use aws_lc_rs::hmac;
-    let algorithm = match alg {
-        "HS384" => hmac::HMAC_SHA384,
-        "HS512" => hmac::HMAC_SHA512,
-        _ => hmac::HMAC_SHA256,
-    };
-    let input = format!(
-        "{}.{}",
-        b64(header(alg).to_string().as_bytes()),
-        b64(claims.to_string().as_bytes())
-    );
-    let tag = hmac::sign(&hmac::Key::new(algorithm, secret), input.as_bytes());
-    format!("{input}.{}", b64(tag.as_ref()))
-}
-
-/// A token whose header and claims are arbitrary JSON text, with a valid RS256 signature.
+/// A token whose header and claims are arbitrary JSON text, with a valid signature.
 pub fn sign_raw(key: &TestKey, alg: &str, header_json: &str, claims_json: &str) -> String {
-    let input = format!(
-        "{}.{}",
-        b64(header_json.as_bytes()),
-        b64(claims_json.as_bytes())
-    );
-    format!("{input}.{}", b64(&key.raw_signature(alg, input.as_bytes())))
+    key.sign_raw(alg, header_json, claims_json)
 }
 
 pub fn config_json(algs: &[&str], jwks_uri: &str) -> Value {
