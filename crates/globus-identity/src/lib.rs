@@ -101,7 +101,7 @@ pub use id_token::{
     DecodeIdToken, IdTokenClaims, IdTokenDecoder, IdTokenDecoderBuilder, OidcSource,
 };
 pub use identity_map::{
-    CachedIdentity, IdentityCache, IdentityMap, IdentityMapBuilder, IdentityRecord,
+    CachedIdentity, IdentityCache, IdentityLookup, IdentityMap, IdentityMapBuilder, IdentityRecord,
 };
 
 /// Makes sure `jsonwebtoken` has a crypto provider: installs aws-lc-rs's (when the feature is

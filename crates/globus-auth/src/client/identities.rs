@@ -4,7 +4,6 @@ use std::fmt;
 
 use globus_core::{ApiResponse, BaseClient};
 
-use super::validate_keys;
 use crate::error::{AuthError, Result};
 use crate::models::GetIdentitiesResponse;
 
@@ -17,8 +16,8 @@ use crate::models::GetIdentitiesResponse;
 #[must_use = "the lookup does nothing until it is sent"]
 pub struct GetIdentities<'a> {
     base: &'a BaseClient,
-    ids: Option<Vec<String>>,
-    usernames: Option<Vec<String>>,
+    ids: Option<KeyList>,
+    usernames: Option<KeyList>,
     provision: bool,
     query_params: Vec<(String, String)>,
 }
@@ -38,9 +37,9 @@ impl<'a> GetIdentities<'a> {
     pub fn ids<I>(mut self, ids: I) -> Self
     where
         I: IntoIterator,
-        I::Item: Into<String>,
+        I::Item: AsRef<str>,
     {
-        self.ids = Some(ids.into_iter().map(Into::into).collect());
+        self.ids = Some(KeyList::new(ids));
         self
     }
 
@@ -48,9 +47,9 @@ impl<'a> GetIdentities<'a> {
     pub fn usernames<I>(mut self, usernames: I) -> Self
     where
         I: IntoIterator,
-        I::Item: Into<String>,
+        I::Item: AsRef<str>,
     {
-        self.usernames = Some(usernames.into_iter().map(Into::into).collect());
+        self.usernames = Some(KeyList::new(usernames));
         self
     }
 
@@ -74,17 +73,58 @@ impl<'a> GetIdentities<'a> {
             ));
         }
         let mut request = self.base.get("/v2/api/identities");
-        if let Some(usernames) = &self.usernames {
-            validate_keys(usernames, "username")?;
+        if let Some(usernames) = self.usernames {
             request = request
-                .query_list("usernames", usernames)
+                .query("usernames", usernames.into_checked("username")?)
                 .query("provision", if self.provision { "true" } else { "false" });
         }
-        if let Some(ids) = &self.ids {
-            validate_keys(ids, "identity id")?;
-            request = request.query_list("ids", ids);
+        if let Some(ids) = self.ids {
+            request = request.query("ids", ids.into_checked("identity id")?);
         }
         Ok(request.query_pairs(self.query_params).send_json().await?)
+    }
+}
+
+/// Keys for a comma-joined query parameter, joined as they are given: one string, not a
+/// list of copies joined again when sending. A key holding a comma (which would inject
+/// another key) is remembered and refused when the lookup is sent.
+#[derive(Debug)]
+struct KeyList {
+    joined: String,
+    with_comma: Option<String>,
+}
+
+impl KeyList {
+    fn new<I>(keys: I) -> Self
+    where
+        I: IntoIterator,
+        I::Item: AsRef<str>,
+    {
+        let mut list = KeyList {
+            joined: String::new(),
+            with_comma: None,
+        };
+        for key in keys {
+            let key = key.as_ref();
+            if key.contains(',') && list.with_comma.is_none() {
+                list.with_comma = Some(key.to_owned());
+            }
+            if !list.joined.is_empty() {
+                list.joined.push(',');
+            }
+            list.joined.push_str(key);
+        }
+        list
+    }
+
+    /// The joined keys, or the usage error for the first key holding a comma.
+    fn into_checked(self, what: &str) -> Result<String> {
+        match self.with_comma {
+            Some(bad) => Err(AuthError::Usage(format!(
+                "{what} {bad:?} contains a comma, which would inject another key into the lookup"
+            ))),
+            None => Ok(self.joined),
+        }
     }
 }
 
