@@ -8,7 +8,7 @@ use globus_sdk::auth::{AuthError, LoginClient};
 use globus_sdk::core::error::NetworkErrorKind;
 use globus_sdk::core::http::StatusCode;
 use globus_sdk::core::secret::RefreshToken;
-use globus_sdk::core::{EnvVars, Error, RetryConfig};
+use globus_sdk::core::{BaseClient, EnvVars, Error, RetryConfig};
 use httpmock::prelude::*;
 use tokio::time::Instant;
 
@@ -119,14 +119,19 @@ async fn row_24_slowloris_is_cut_by_the_total_deadline() {
     assert_eq!(server.connections(), 1);
 }
 
-#[tokio::test(start_paused = true)]
-async fn row_24_a_server_that_never_answers_hits_the_read_timeout() {
-    let server = RawServer::start(Behavior::Silent).await;
-    let client = base(&server.url)
-        .with_timeout(Some(Duration::from_secs(2)))
+/// A client with this read timeout and no retries.
+fn client_with_read_timeout(url: &str, timeout: Duration) -> BaseClient {
+    base(url)
+        .with_timeout(Some(timeout))
         .with_retry_config(RetryConfig::disabled())
         .build()
-        .unwrap();
+        .unwrap()
+}
+
+/// Sends one GET with this read timeout and no retries, checks that it ended in a read
+/// timeout (retryable), and returns how long that took.
+async fn read_timeout_after(url: &str, timeout: Duration) -> Duration {
+    let client = client_with_read_timeout(url, timeout);
     let start = Instant::now();
     let err = client.get("/v2/x").send().await.unwrap_err();
     assert_eq!(
@@ -134,7 +139,15 @@ async fn row_24_a_server_that_never_answers_hits_the_read_timeout() {
         Some(NetworkErrorKind::Timeout),
         "{err:?}"
     );
-    assert_eq!(start.elapsed(), Duration::from_secs(2));
+    assert!(err.is_timeout() && err.is_retryable());
+    start.elapsed()
+}
+
+#[tokio::test(start_paused = true)]
+async fn row_24_a_server_that_never_answers_hits_the_read_timeout() {
+    let server = RawServer::start(Behavior::Silent).await;
+    let waited = read_timeout_after(&server.url, Duration::from_secs(2)).await;
+    assert_eq!(waited, Duration::from_secs(2));
 
     // With retries, a GET is retried after a read timeout (it may be sent again); the
     // whole call stays bounded: 6 × 2 s of timeouts + 1.5 s of backoff.
@@ -156,29 +169,13 @@ async fn row_24_a_body_that_stops_arriving_hits_the_read_timeout() {
     // The head arrives at once; the body's first byte would take 1 s. The read timeout
     // restarts when the head arrives and fires 500 ms later.
     let server = RawServer::start(Behavior::Slowloris).await;
-    let client = base(&server.url)
-        .with_timeout(Some(Duration::from_millis(500)))
-        .with_retry_config(RetryConfig::disabled())
-        .build()
-        .unwrap();
-    let start = Instant::now();
-    let err = client.get("/v2/x").send().await.unwrap_err();
-    assert_eq!(
-        network_kind(&err),
-        Some(NetworkErrorKind::Timeout),
-        "{err:?}"
-    );
-    assert!(err.is_timeout() && err.is_retryable());
-    assert_eq!(start.elapsed(), Duration::from_millis(500));
+    let waited = read_timeout_after(&server.url, Duration::from_millis(500)).await;
+    assert_eq!(waited, Duration::from_millis(500));
 
     // With a timeout longer than the gap between bytes, every byte restarts it: only the
     // deadline ends the call (the slowloris test above); here 1,000 bytes at 1 s each
     // arrive whole, 1,000 s later (paused clock).
-    let client = base(&server.url)
-        .with_timeout(Some(Duration::from_millis(1_500)))
-        .with_retry_config(RetryConfig::disabled())
-        .build()
-        .unwrap();
+    let client = client_with_read_timeout(&server.url, Duration::from_millis(1_500));
     let start = Instant::now();
     let response = client.get("/v2/x").send().await.unwrap();
     assert_eq!(response.bytes().len(), 1_000);
