@@ -255,6 +255,10 @@ fn is_loopback(url: &Url) -> bool {
 /// The URL as text without its query and fragment (queries can carry user data; errors and
 /// logs use this form).
 pub fn url_without_query(url: &Url) -> String {
-    // A slice of the serialized URL: no re-parse, one allocation.
-    url[..url::Position::AfterPath].to_owned()
+    path_part(url).to_owned()
+}
+
+/// [`url_without_query`] borrowed: a slice of the serialized URL, up to its path.
+pub(crate) fn path_part(url: &Url) -> &str {
+    &url[..url::Position::AfterPath]
 }

@@ -53,7 +53,7 @@ impl Response {
         headers: HeaderMap,
         body: Bytes,
     ) -> Self {
-        let path_end = url[..url::Position::AfterPath].len();
+        let path_end = crate::environment::path_part(&url).len();
         // The URL's own buffer, cut short: no copy.
         let mut url = String::from(url);
         url.truncate(path_end);

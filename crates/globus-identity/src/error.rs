@@ -188,6 +188,11 @@ pub enum Error {
     /// The decoder or map was configured or used in a way it does not support.
     #[error("usage error: {0}")]
     Usage(String),
+
+    /// An identity lookup running as a task of the tokio runtime was stopped before it
+    /// finished: the runtime shut down while it was waiting.
+    #[error("an identity lookup was stopped: the tokio runtime shut down")]
+    LookupStopped,
 }
 
 impl Error {

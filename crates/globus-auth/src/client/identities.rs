@@ -4,6 +4,7 @@ use std::fmt;
 
 use globus_core::{ApiResponse, BaseClient};
 
+use super::KeyList;
 use crate::error::{AuthError, Result};
 use crate::models::GetIdentitiesResponse;
 
@@ -82,49 +83,6 @@ impl<'a> GetIdentities<'a> {
             request = request.query("ids", ids.into_checked("identity id")?);
         }
         Ok(request.query_pairs(self.query_params).send_json().await?)
-    }
-}
-
-/// Keys for a comma-joined query parameter, joined as they are given: one string, not a
-/// list of copies joined again when sending. A key holding a comma (which would inject
-/// another key) is remembered and refused when the lookup is sent.
-#[derive(Debug)]
-struct KeyList {
-    joined: String,
-    with_comma: Option<String>,
-}
-
-impl KeyList {
-    fn new<I>(keys: I) -> Self
-    where
-        I: IntoIterator,
-        I::Item: AsRef<str>,
-    {
-        let mut list = KeyList {
-            joined: String::new(),
-            with_comma: None,
-        };
-        for key in keys {
-            let key = key.as_ref();
-            if key.contains(',') && list.with_comma.is_none() {
-                list.with_comma = Some(key.to_owned());
-            }
-            if !list.joined.is_empty() {
-                list.joined.push(',');
-            }
-            list.joined.push_str(key);
-        }
-        list
-    }
-
-    /// The joined keys, or the usage error for the first key holding a comma.
-    fn into_checked(self, what: &str) -> Result<String> {
-        match self.with_comma {
-            Some(bad) => Err(AuthError::Usage(format!(
-                "{what} {bad:?} contains a comma, which would inject another key into the lookup"
-            ))),
-            None => Ok(self.joined),
-        }
     }
 }
 

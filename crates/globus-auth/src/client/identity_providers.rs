@@ -2,7 +2,7 @@
 
 use globus_core::{ApiResponse, BaseClient};
 
-use super::{AuthClient, strings, validate_keys};
+use super::{AuthClient, KeyList};
 use crate::error::{AuthError, Result};
 use crate::models::GetIdentityProvidersResponse;
 
@@ -38,8 +38,8 @@ impl AuthClient {
 #[must_use = "the lookup does nothing until it is sent"]
 pub struct GetIdentityProviders<'a> {
     base: &'a BaseClient,
-    domains: Option<Vec<String>>,
-    ids: Option<Vec<String>>,
+    domains: Option<KeyList>,
+    ids: Option<KeyList>,
     query_params: Vec<(String, String)>,
 }
 
@@ -48,9 +48,9 @@ impl GetIdentityProviders<'_> {
     pub fn domains<I>(mut self, domains: I) -> Self
     where
         I: IntoIterator,
-        I::Item: Into<String>,
+        I::Item: AsRef<str>,
     {
-        self.domains = Some(strings(domains));
+        self.domains = Some(KeyList::new(domains));
         self
     }
 
@@ -58,9 +58,9 @@ impl GetIdentityProviders<'_> {
     pub fn ids<I>(mut self, ids: I) -> Self
     where
         I: IntoIterator,
-        I::Item: Into<String>,
+        I::Item: AsRef<str>,
     {
-        self.ids = Some(strings(ids));
+        self.ids = Some(KeyList::new(ids));
         self
     }
 
@@ -89,13 +89,11 @@ impl GetIdentityProviders<'_> {
             _ => {}
         }
         let mut request = self.base.get("/v2/api/identity_providers");
-        if let Some(domains) = &self.domains {
-            validate_keys(domains, "domain")?;
-            request = request.query_list("domains", domains);
+        if let Some(domains) = self.domains {
+            request = request.query("domains", domains.into_checked("domain")?);
         }
-        if let Some(ids) = &self.ids {
-            validate_keys(ids, "identity provider id")?;
-            request = request.query_list("ids", ids);
+        if let Some(ids) = self.ids {
+            request = request.query("ids", ids.into_checked("identity provider id")?);
         }
         Ok(request.query_pairs(self.query_params).send_json().await?)
     }

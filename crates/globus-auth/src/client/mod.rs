@@ -160,13 +160,46 @@ where
     values.into_iter().map(Into::into).collect()
 }
 
-/// A key holding a comma would split into two keys in the comma-joined query.
-pub(crate) fn validate_keys(keys: &[String], what: &str) -> Result<()> {
-    match keys.iter().find(|k| k.contains(',')) {
-        Some(bad) => Err(AuthError::Usage(format!(
-            "{what} {bad:?} contains a comma, which would inject another key into the lookup"
-        ))),
-        None => Ok(()),
+/// Keys for a comma-joined query parameter, joined as they are given: one string, not a
+/// list of copies joined again when sending. A key holding a comma (which would inject
+/// another key) is remembered and refused when the lookup is sent.
+#[derive(Debug)]
+pub(crate) struct KeyList {
+    joined: String,
+    with_comma: Option<String>,
+}
+
+impl KeyList {
+    pub(crate) fn new<I>(keys: I) -> Self
+    where
+        I: IntoIterator,
+        I::Item: AsRef<str>,
+    {
+        let mut list = KeyList {
+            joined: String::new(),
+            with_comma: None,
+        };
+        for key in keys {
+            let key = key.as_ref();
+            if key.contains(',') && list.with_comma.is_none() {
+                list.with_comma = Some(key.to_owned());
+            }
+            if !list.joined.is_empty() {
+                list.joined.push(',');
+            }
+            list.joined.push_str(key);
+        }
+        list
+    }
+
+    /// The joined keys, or the usage error for the first key holding a comma.
+    pub(crate) fn into_checked(self, what: &str) -> Result<String> {
+        match self.with_comma {
+            Some(bad) => Err(AuthError::Usage(format!(
+                "{what} {bad:?} contains a comma, which would inject another key into the lookup"
+            ))),
+            None => Ok(self.joined),
+        }
     }
 }
 

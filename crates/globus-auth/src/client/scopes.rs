@@ -5,7 +5,7 @@ use globus_scopes::DependentScopeSpec;
 use serde::Serialize;
 
 use super::clients::CLIENTS;
-use super::{AuthClient, send_wrapped, strings, validate_keys};
+use super::{AuthClient, KeyList, send_wrapped, strings};
 use crate::error::{AuthError, Result};
 use crate::models::{GetScopesResponse, ScopeRecord, Wrap};
 
@@ -90,8 +90,8 @@ impl AuthClient {
 #[must_use = "the lookup does nothing until it is sent"]
 pub struct GetScopes<'a> {
     base: &'a BaseClient,
-    scope_strings: Option<Vec<String>>,
-    ids: Option<Vec<String>>,
+    scope_strings: Option<KeyList>,
+    ids: Option<KeyList>,
     query_params: Vec<(String, String)>,
 }
 
@@ -100,9 +100,9 @@ impl GetScopes<'_> {
     pub fn scope_strings<I>(mut self, scope_strings: I) -> Self
     where
         I: IntoIterator,
-        I::Item: Into<String>,
+        I::Item: AsRef<str>,
     {
-        self.scope_strings = Some(strings(scope_strings));
+        self.scope_strings = Some(KeyList::new(scope_strings));
         self
     }
 
@@ -110,9 +110,9 @@ impl GetScopes<'_> {
     pub fn ids<I>(mut self, ids: I) -> Self
     where
         I: IntoIterator,
-        I::Item: Into<String>,
+        I::Item: AsRef<str>,
     {
-        self.ids = Some(strings(ids));
+        self.ids = Some(KeyList::new(ids));
         self
     }
 
@@ -134,13 +134,11 @@ impl GetScopes<'_> {
             ));
         }
         let mut request = self.base.get(SCOPES).query_pairs(self.query_params);
-        if let Some(scope_strings) = &self.scope_strings {
-            validate_keys(scope_strings, "scope string")?;
-            request = request.query_list("scope_strings", scope_strings);
+        if let Some(scope_strings) = self.scope_strings {
+            request = request.query("scope_strings", scope_strings.into_checked("scope string")?);
         }
-        if let Some(ids) = &self.ids {
-            validate_keys(ids, "scope id")?;
-            request = request.query_list("ids", ids);
+        if let Some(ids) = self.ids {
+            request = request.query("ids", ids.into_checked("scope id")?);
         }
         Ok(request.send_json().await?)
     }

@@ -143,24 +143,34 @@ fn decode<T: serde::de::DeserializeOwned>(response: &Response) -> Result<T> {
 impl OAuthTokenResponse {
     /// Parses a token response; `now` (Unix seconds) dates the expiries.
     pub fn from_response(response: Response, now: i64) -> Result<Self> {
-        let raw: RawTokenResponse = decode(&response)?;
+        let RawTokenResponse {
+            access_token,
+            scope,
+            resource_server,
+            expires_in,
+            token_type,
+            refresh_token,
+            id_token,
+            state,
+            other_tokens,
+        } = decode(&response)?;
         let top = RawToken {
-            access_token: raw.access_token,
-            scope: raw.scope,
-            resource_server: raw.resource_server,
-            expires_in: raw.expires_in,
-            token_type: raw.token_type,
-            refresh_token: raw.refresh_token,
+            access_token,
+            scope,
+            resource_server,
+            expires_in,
+            token_type,
+            refresh_token,
         };
         let mut by_resource_server = ByResourceServer::default();
         by_resource_server.insert(top.into_data(now)?);
-        for other in raw.other_tokens.unwrap_or_default() {
+        for other in other_tokens.unwrap_or_default() {
             by_resource_server.insert(other.into_data(now)?);
         }
         Ok(Self {
             by_resource_server,
-            id_token: raw.id_token,
-            state: raw.state,
+            id_token,
+            state,
             response,
         })
     }

@@ -3,7 +3,6 @@
 
 mod send;
 
-use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
@@ -16,7 +15,7 @@ use url::Url;
 use self::send::{AttemptError, RawResponse, before_timer, send_once};
 use crate::authorizer::Authorizer;
 use crate::client::{BaseClient, ClientInner};
-use crate::environment::url_without_query;
+use crate::environment::{path_part, url_without_query};
 use crate::error::{Error, ErrorContext, GlobusApiError, NetworkError, NetworkErrorKind, Result};
 use crate::request::Request;
 use crate::response::Response;
@@ -75,15 +74,6 @@ impl BaseClient {
     }
 }
 
-/// A URL shown without its query and fragment, formatted only if something prints it.
-struct WithoutQuery<'a>(&'a Url);
-
-impl fmt::Display for WithoutQuery<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0[..url::Position::AfterPath])
-    }
-}
-
 /// The attempts of a call, in a box that owns the request (moved in, held once).
 fn boxed_attempts(
     inner: &ClientInner,
@@ -109,7 +99,7 @@ async fn execute_attempts(inner: &ClientInner, request: &Request, url: Url) -> R
         let span = tracing::debug_span!(
             "globus_request",
             method = %request.method,
-            url = %WithoutQuery(&url),
+            url = path_part(&url),
             attempt,
             status = tracing::field::Empty,
         );

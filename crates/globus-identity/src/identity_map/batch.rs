@@ -101,9 +101,7 @@ where
             Ok(panic) => std::panic::resume_unwind(panic),
             // Only `AbortOnDrop` aborts the task (and then nobody is waiting any more), or
             // the runtime shutting down.
-            Err(_) => Err(Error::Usage(
-                "the runtime shut down during an identity lookup".into(),
-            )),
+            Err(_) => Err(Error::LookupStopped),
         },
     }
 }
