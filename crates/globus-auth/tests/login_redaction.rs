@@ -43,7 +43,7 @@ async fn no_sentinel_anywhere() {
     let capture = Capture::default();
     let subscriber = tracing_subscriber::fmt()
         .with_max_level(tracing::Level::TRACE)
-        .with_writer(capture.clone())
+        .with_writer(capture.writer())
         .with_ansi(false)
         .finish();
     let _guard = tracing::subscriber::set_default(subscriber);

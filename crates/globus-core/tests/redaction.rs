@@ -3,36 +3,14 @@
 
 mod support;
 
-use std::io::Write;
-use std::sync::{Arc, Mutex};
-
 use globus_core::authorizer::{Renewal, RenewingAuthorizer, TokenRenewer};
 use globus_core::secret::{AccessToken, ClientSecret, RefreshToken, SecretString};
 use globus_core::{AccessTokenAuthorizer, BasicAuthorizer, Result};
+use globus_testing::capture::Capture;
 use httpmock::prelude::*;
 use serde_json::json;
 
 const SENTINEL: &str = "SENTINEL-9d2f4c";
-
-#[derive(Clone, Default)]
-struct Capture(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Capture {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-impl<'a> tracing_subscriber::fmt::MakeWriter<'a> for Capture {
-    type Writer = Capture;
-    fn make_writer(&'a self) -> Capture {
-        self.clone()
-    }
-}
 
 #[derive(Debug)]
 struct SentinelRenewer;
@@ -53,7 +31,7 @@ async fn no_sentinel_in_debug_display_errors_or_traces() {
     let capture = Capture::default();
     let subscriber = tracing_subscriber::fmt()
         .with_max_level(tracing::Level::TRACE)
-        .with_writer(capture.clone())
+        .with_writer(capture.writer())
         .with_ansi(false)
         .finish();
     let _guard = tracing::subscriber::set_default(subscriber);
@@ -126,7 +104,7 @@ async fn no_sentinel_in_debug_display_errors_or_traces() {
     }
     shown.push(format!("{renewing:?}"));
 
-    let traces = String::from_utf8(capture.0.lock().unwrap().clone()).unwrap();
+    let traces = capture.text();
     assert!(
         traces.contains("globus_request"),
         "the request spans were captured: {traces}"

@@ -62,6 +62,24 @@ pub fn hmac_token(alg: &str, secret: &[u8], claims: &Value) -> String {
     format!("{input}.{}", b64url(tag.as_ref()))
 }
 
+/// An OpenID Provider configuration document as Globus Auth serves it (the fields the SDK
+/// reads), for `issuer`, signing with `algs`, its keys at `jwks_uri`.
+pub fn openid_configuration_json(issuer: &str, algs: &[&str], jwks_uri: &str) -> Value {
+    json!({
+        "issuer": issuer,
+        "jwks_uri": jwks_uri,
+        "authorization_endpoint": format!("{issuer}/v2/oauth2/authorize"),
+        "token_endpoint": format!("{issuer}/v2/oauth2/token"),
+        "id_token_signing_alg_values_supported": algs,
+        "scopes_supported": ["openid", "email", "profile"],
+    })
+}
+
+/// A JWK Set document: `{"keys": [...]}`.
+pub fn jwks(keys: &[Value]) -> Value {
+    json!({ "keys": keys })
+}
+
 /// An RSA-2048 key pair generated in the test (never one that exists anywhere else).
 ///
 /// The panicking methods ([`generate`](Self::generate), [`sign`](Self::sign), …) fail only

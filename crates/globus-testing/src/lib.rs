@@ -115,6 +115,7 @@ mod api;
 mod authn;
 pub mod bench;
 mod builder;
+pub mod capture;
 mod clock;
 mod config;
 pub mod corpus;

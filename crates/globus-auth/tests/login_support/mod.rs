@@ -1,8 +1,7 @@
 //! Helpers shared by the login, flow, authorizer and conformance tests.
 #![allow(dead_code, unreachable_pub, clippy::unwrap_used, clippy::expect_used)]
 
-use std::io::Write;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use base64::Engine as _;
 use globus_auth::{ConfidentialAppAuthClient, NativeAppAuthClient};
@@ -128,28 +127,5 @@ pub fn query_pairs(url: &url::Url) -> Vec<(String, String)> {
 }
 
 /// Captures `tracing` output.
-#[derive(Clone, Default)]
-pub struct Capture(pub Arc<Mutex<Vec<u8>>>);
-
-impl Capture {
-    pub fn text(&self) -> String {
-        String::from_utf8(self.0.lock().unwrap().clone()).unwrap()
-    }
-}
-
-impl Write for Capture {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-impl<'a> tracing_subscriber::fmt::MakeWriter<'a> for Capture {
-    type Writer = Capture;
-    fn make_writer(&'a self) -> Capture {
-        self.clone()
-    }
-}
+#[allow(unused_imports)] // used by the redaction tests only
+pub use globus_testing::capture::Capture;

@@ -20,6 +20,7 @@ pub const NOW: i64 = 1_767_225_600;
 #[allow(unused_imports)] // each test binary uses some of them
 pub use globus_testing::keys::{
     TestKey, b64url as b64, hmac_token, jose_header as header, jose_header_with_kid as header_kid,
+    jwks, openid_configuration_json,
 };
 
 /// Three keys, generated once per test binary (key generation is slow in debug builds).
@@ -68,22 +69,11 @@ pub fn sign_raw(key: &TestKey, alg: &str, header_json: &str, claims_json: &str) 
 }
 
 pub fn config_json(algs: &[&str], jwks_uri: &str) -> Value {
-    json!({
-        "issuer": ISSUER,
-        "jwks_uri": jwks_uri,
-        "authorization_endpoint": format!("{ISSUER}/v2/oauth2/authorize"),
-        "token_endpoint": format!("{ISSUER}/v2/oauth2/token"),
-        "id_token_signing_alg_values_supported": algs,
-        "scopes_supported": ["openid", "email", "profile"],
-    })
+    openid_configuration_json(ISSUER, algs, jwks_uri)
 }
 
 pub fn config(algs: &[&str]) -> OpenIdConfiguration {
     serde_json::from_value(config_json(algs, &format!("{ISSUER}/jwk.json"))).unwrap()
-}
-
-pub fn jwks(keys: &[Value]) -> Value {
-    json!({ "keys": keys })
 }
 
 pub fn clock() -> Arc<ManualClock> {

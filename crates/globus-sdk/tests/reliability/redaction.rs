@@ -115,7 +115,7 @@ async fn row_34_no_sentinel_in_traces_debug_display_or_error_chains() {
     let capture = Capture::default();
     let subscriber = tracing_subscriber::fmt()
         .with_max_level(tracing::Level::TRACE)
-        .with_writer(capture.clone())
+        .with_writer(capture.writer())
         .finish();
     let _guard = tracing::subscriber::set_default(subscriber);
 

@@ -17,6 +17,7 @@ pub const NOW: i64 = 1_767_225_600;
 #[allow(unused_imports)] // each test binary uses some of them
 pub use globus_testing::keys::{
     TestKey, b64url as b64, hmac_token, jose_header as header, jose_header_with_kid as header_kid,
+    jwks, openid_configuration_json,
 };
 
 /// Two 2048-bit keys, generated once per test binary (slow in debug builds).
@@ -43,22 +44,11 @@ pub fn claims() -> Value {
 }
 
 pub fn config_json(algs: &[&str], jwks_uri: &str) -> Value {
-    json!({
-        "issuer": ISSUER,
-        "jwks_uri": jwks_uri,
-        "authorization_endpoint": format!("{ISSUER}/v2/oauth2/authorize"),
-        "token_endpoint": format!("{ISSUER}/v2/oauth2/token"),
-        "id_token_signing_alg_values_supported": algs,
-        "scopes_supported": ["openid", "email", "profile"],
-    })
+    openid_configuration_json(ISSUER, algs, jwks_uri)
 }
 
 pub fn config(algs: &[&str]) -> OpenIdConfiguration {
     serde_json::from_value(config_json(algs, &format!("{ISSUER}/jwk.json"))).unwrap()
-}
-
-pub fn jwks(keys: &[Value]) -> Value {
-    json!({ "keys": keys })
 }
 
 /// An offline decoder for [`AUDIENCE`] at `now`, trusting `jwks`.

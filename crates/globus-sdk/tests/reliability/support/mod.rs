@@ -7,8 +7,7 @@ pub mod keys;
 pub mod raw;
 pub mod tls;
 
-use std::io::Write;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Duration;
 
 use globus_sdk::auth::{AuthClient, ConfidentialAppAuthClient, NativeAppAuthClient};
@@ -113,31 +112,8 @@ pub fn error_chain(err: &(dyn std::error::Error + 'static)) -> Vec<String> {
 }
 
 /// Captures `tracing` output (and `log` records forwarded to it).
-#[derive(Clone, Default)]
-pub struct Capture(pub Arc<Mutex<Vec<u8>>>);
-
-impl Capture {
-    pub fn text(&self) -> String {
-        String::from_utf8_lossy(&self.0.lock().unwrap()).into_owned()
-    }
-}
-
-impl Write for Capture {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-impl<'a> tracing_subscriber::fmt::MakeWriter<'a> for Capture {
-    type Writer = Capture;
-    fn make_writer(&'a self) -> Capture {
-        self.clone()
-    }
-}
+#[allow(unused_imports)] // used by the redaction tests only
+pub use globus_testing::capture::Capture;
 
 /// Runs the test binary itself as a child process, selecting one helper test with
 /// `--exact` and setting `var` so that the helper runs (helpers do nothing otherwise).
