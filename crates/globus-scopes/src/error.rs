@@ -28,7 +28,9 @@ pub enum ScopeError {
     ForbiddenCharacter {
         /// The offending character.
         character: char,
-        /// Its byte offset in the string.
+        /// Its byte offset in the string checked (for a serialized list: in the
+        /// space-separated output, where string entries pass through unparsed and only a
+        /// control character is refused).
         position: usize,
     },
 

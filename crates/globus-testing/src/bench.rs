@@ -135,8 +135,8 @@ impl Comparison {
     }
 }
 
-/// Measures `calls` calls of `f`: per-call (wall, thread CPU) in nanoseconds.
-pub fn measure<T>(calls: usize, f: &mut impl FnMut() -> T) -> (f64, Option<f64>) {
+/// Measures `calls` calls of `f`: the cost of one call.
+pub fn measure<T>(calls: usize, f: &mut impl FnMut() -> T) -> Measure {
     let cpu_start = thread_cpu_ns();
     let start = Instant::now();
     for _ in 0..calls {
@@ -147,12 +147,15 @@ pub fn measure<T>(calls: usize, f: &mut impl FnMut() -> T) -> (f64, Option<f64>)
         (Some(a), Some(b)) => Some(b.saturating_sub(a) as f64 / calls as f64),
         _ => None,
     };
-    (wall, cpu)
+    Measure {
+        wall_ns: wall,
+        cpu_ns: cpu,
+    }
 }
 
-fn medians(samples: &[(f64, Option<f64>)]) -> Measure {
-    let wall = median(samples.iter().map(|s| s.0).collect());
-    let cpu: Option<Vec<f64>> = samples.iter().map(|s| s.1).collect();
+fn medians(samples: &[Measure]) -> Measure {
+    let wall = median(samples.iter().map(|s| s.wall_ns).collect());
+    let cpu: Option<Vec<f64>> = samples.iter().map(|s| s.cpu_ns).collect();
     Measure {
         wall_ns: wall,
         cpu_ns: cpu.map(median),

@@ -204,6 +204,9 @@ async fn accept_loop(
 ) {
     loop {
         let Ok((stream, _)) = listener.accept().await else {
+            // Out of descriptors, say: wait rather than spin on the CPU the benchmark's
+            // client may share.
+            tokio::time::sleep(Duration::from_millis(10)).await;
             continue;
         };
         let _ = stream.set_nodelay(true);

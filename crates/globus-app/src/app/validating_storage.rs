@@ -297,9 +297,8 @@ impl ValidatingTokenStorage {
         let prior = self.identity().await?;
         let records = self.prepare(response, identity, prior.as_deref(), StoreKind::Login)?;
         self.write(records).await?;
-        if claims.is_some() {
-            self.set_login_claims(claims);
-        }
+        // The last login's claims, or none when it brought no ID token.
+        self.set_login_claims(claims);
         Ok(())
     }
 

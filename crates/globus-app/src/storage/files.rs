@@ -142,9 +142,19 @@ pub(crate) fn create_private_by_path(path: &Path, operation: &'static str) -> Re
     match linked {
         Ok(()) => Ok(()),
         Err(err) if err.kind() == io::ErrorKind::AlreadyExists => tighten_if_exists(path),
-        // A file system without hard links: create the file in place. Only a file this
-        // call creates is opened, so at worst a connection opened in the same instant by
-        // another thread loses its lock once, where failing would refuse the storage.
+        // A file system without hard links (ENOSYS/EOPNOTSUPP, or EPERM as FAT-like file
+        // systems answer): create the file in place. Only a file this call creates is
+        // opened, so at worst a connection opened in the same instant by another thread
+        // loses its lock once, where failing would refuse the storage. Any other failure
+        // (read-only, full, …) is reported as it is.
+        Err(err)
+            if !matches!(
+                err.kind(),
+                io::ErrorKind::Unsupported | io::ErrorKind::PermissionDenied
+            ) =>
+        {
+            Err(Error::io(operation, path, err))
+        }
         Err(_) => match private_options().write(true).create_new(true).open(path) {
             Ok(_created) => Ok(()),
             Err(err) if err.kind() == io::ErrorKind::AlreadyExists => tighten_if_exists(path),

@@ -227,7 +227,12 @@ impl SqliteTokenStorage {
                 .query_row("PRAGMA integrity_check(1)", [], |row| row.get(0))
                 .map_err(|err| self.sql_error("check", err))?;
             if check != "ok" {
-                return Err(Error::corrupt(path, "SQLite's integrity check failed"));
+                // SQLite's first finding (a page or index, no data from the rows).
+                let finding: String = check.chars().take(200).collect();
+                return Err(Error::corrupt(
+                    path,
+                    format!("SQLite's integrity check failed: {finding}"),
+                ));
             }
             let mode: String = conn
                 .pragma_update_and_check(None, "journal_mode", "WAL", |row| row.get(0))
