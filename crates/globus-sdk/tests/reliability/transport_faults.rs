@@ -14,7 +14,7 @@ use tokio::time::Instant;
 
 use crate::support::raw::{Behavior, RawServer};
 use crate::support::tls::{Cert, TlsServer};
-use crate::support::{base, error_chain, fixed_retry, native_with};
+use crate::support::{base, error_chain, fixed_retry, native_with, retrying};
 
 fn network_kind(err: &Error) -> Option<NetworkErrorKind> {
     match err {
@@ -36,10 +36,7 @@ fn auth_network_kind(err: &AuthError) -> Option<NetworkErrorKind> {
 async fn row_23_get_is_retried_after_a_reset_or_truncated_body() {
     for behavior in [Behavior::ResetMidBody, Behavior::TruncatedBody] {
         let server = RawServer::start(behavior.clone()).await;
-        let client = base(&server.url)
-            .with_retry_config(fixed_retry())
-            .build()
-            .unwrap();
+        let client = retrying(&server.url);
         let err = client.get("/v2/api/identities").send().await.unwrap_err();
         assert_eq!(
             network_kind(&err),
@@ -187,10 +184,7 @@ async fn row_24_a_body_that_stops_arriving_hits_the_read_timeout() {
 #[tokio::test(start_paused = true)]
 async fn row_25_a_huge_content_length_is_refused_unread_and_not_retried() {
     let server = RawServer::start(Behavior::HugeContentLength).await;
-    let client = base(&server.url)
-        .with_retry_config(fixed_retry())
-        .build()
-        .unwrap();
+    let client = retrying(&server.url);
     let err = client.get("/v2/x").send().await.unwrap_err();
     assert!(
         matches!(err, Error::BodyTooLarge { limit, .. } if limit == globus_sdk::core::DEFAULT_MAX_BODY_SIZE),
@@ -273,10 +267,7 @@ async fn row_26_dns_failure_is_a_typed_connect_error_naming_the_host() {
 async fn row_26_tls_certificate_failures_are_not_retried() {
     for cert in [Cert::SelfSigned, Cert::WrongHost, Cert::Expired] {
         let server = TlsServer::start(cert).await;
-        let client = base(&server.url)
-            .with_retry_config(fixed_retry())
-            .build()
-            .unwrap();
+        let client = retrying(&server.url);
         let start = Instant::now();
         let err = client.get("/v2/x").send().await.unwrap_err();
         assert_eq!(
@@ -299,7 +290,7 @@ async fn row_26_a_plaintext_server_behind_https_is_a_tls_error_without_fallback(
     ))
     .await;
     let url = server.url.replace("http://", "https://");
-    let client = base(&url).with_retry_config(fixed_retry()).build().unwrap();
+    let client = retrying(&url);
     let err = client.get("/v2/x").send().await.unwrap_err();
     assert_eq!(network_kind(&err), Some(NetworkErrorKind::Tls), "{err:?}");
     assert_eq!(server.connections(), 1, "no retry, no fallback to http");
@@ -376,10 +367,7 @@ async fn row_26_oversized_heads_are_refused_by_the_http_stack() {
         Behavior::ManyHeaders(10_000),
     ] {
         let server = RawServer::start(behavior.clone()).await;
-        let client = base(&server.url)
-            .with_retry_config(fixed_retry())
-            .build()
-            .unwrap();
+        let client = retrying(&server.url);
         let err = client.get("/v2/x").send().await.unwrap_err();
         assert!(err.is_network(), "{behavior:?}: {err:?}");
         // A protocol error is retried like any network error, a bounded number of times.
@@ -396,10 +384,7 @@ async fn row_26_garbage_and_partial_status_lines_are_bounded_network_errors() {
         b"{\"access_token\": \"http-0.9\"}".to_vec(),
     ] {
         let server = RawServer::start(Behavior::Bytes(bytes.clone())).await;
-        let client = base(&server.url)
-            .with_retry_config(fixed_retry())
-            .build()
-            .unwrap();
+        let client = retrying(&server.url);
         let err = client.get("/v2/x").send().await.unwrap_err();
         assert!(
             err.is_network(),

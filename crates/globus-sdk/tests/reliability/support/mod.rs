@@ -35,6 +35,14 @@ pub fn fixed_retry() -> RetryConfig {
         .with_backoff(|attempt| Duration::from_millis(100 * (u64::from(attempt) + 1)))
 }
 
+/// A client with default settings but [`fixed_retry`].
+pub fn retrying(base_url: &str) -> BaseClient {
+    base(base_url)
+        .with_retry_config(fixed_retry())
+        .build()
+        .unwrap()
+}
+
 pub fn native(base_url: &str) -> NativeAppAuthClient {
     native_with(base_url, RetryConfig::default(), None)
 }
