@@ -15,9 +15,10 @@ use globus_core::secret::AccessToken;
 use globus_core::{
     AccessTokenAuthorizer, ApiPath, Error, Idempotency, NullAuthorizer, RetryConfig,
 };
+use globus_testing::raw::{Behavior, RawServer, closed_port_url};
 use httpmock::prelude::*;
 use serde_json::json;
-use support::{RawBehavior, RawServer, builder, builder_for, closed_port_url, fixed_retry};
+use support::{builder, builder_for, fixed_retry};
 use tokio::time::Instant;
 
 #[tokio::test(start_paused = true)]
@@ -259,7 +260,7 @@ async fn a_401_without_a_renewing_authorizer_is_returned_at_once() {
 
 #[tokio::test(start_paused = true)]
 async fn a_post_is_not_replayed_after_the_connection_breaks() {
-    let server = RawServer::start(RawBehavior::CloseAfterRequest).await;
+    let server = RawServer::start(Behavior::CloseAfterRequest).await;
     let client = builder_for(&server.url)
         .with_retry_config(fixed_retry())
         .build()
@@ -281,7 +282,7 @@ async fn a_post_is_not_replayed_after_the_connection_breaks() {
     );
 
     // An authorization-code exchange is never replayed either.
-    let server = RawServer::start(RawBehavior::TruncatedBody).await;
+    let server = RawServer::start(Behavior::TruncatedBody).await;
     let client = builder_for(&server.url)
         .with_retry_config(fixed_retry())
         .build()
@@ -298,8 +299,8 @@ async fn a_post_is_not_replayed_after_the_connection_breaks() {
 
 #[tokio::test(start_paused = true)]
 async fn a_get_is_retried_after_the_connection_breaks() {
-    for behavior in [RawBehavior::CloseAfterRequest, RawBehavior::TruncatedBody] {
-        let server = RawServer::start(behavior).await;
+    for behavior in [Behavior::CloseAfterRequest, Behavior::TruncatedBody] {
+        let server = RawServer::start(behavior.clone()).await;
         let client = builder_for(&server.url)
             .with_retry_config(fixed_retry())
             .build()
@@ -336,7 +337,7 @@ async fn connection_refused_is_retried_for_every_method() {
 
 #[tokio::test(start_paused = true)]
 async fn the_deadline_bounds_the_whole_call() {
-    let server = RawServer::start(RawBehavior::Silent).await;
+    let server = RawServer::start(Behavior::Silent).await;
     let client = builder_for(&server.url)
         .with_deadline(Duration::from_secs(5))
         .build()
@@ -411,7 +412,7 @@ async fn oversized_bodies_are_refused_and_not_retried() {
     assert_eq!(mock.calls_async().await, 1);
 
     // A chunked body with no length is cut off while streaming.
-    let raw = RawServer::start(RawBehavior::EndlessChunks).await;
+    let raw = RawServer::start(Behavior::EndlessChunks).await;
     let client = builder_for(&raw.url)
         .with_max_body_size(64 * 1024)
         .build()

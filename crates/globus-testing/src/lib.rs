@@ -130,6 +130,7 @@ pub mod keys;
 mod log;
 pub mod loopback;
 mod oauth;
+pub mod raw;
 mod respond;
 mod routes;
 mod scopes;
