@@ -47,26 +47,44 @@ impl FileLock {
         timeout: Duration,
     ) -> Result<Self> {
         let file = files::create_or_open_private(lock_file, "create token storage lock file")?;
-        let start = Instant::now();
-        let mut pause = Duration::from_millis(1);
-        loop {
-            match file.try_lock() {
-                Ok(()) => return Ok(Self { _file: file }),
-                Err(TryLockError::WouldBlock) => {}
-                Err(TryLockError::Error(err)) => {
-                    return Err(Error::io("lock token storage lock file", lock_file, err));
-                }
-            }
-            let waited = start.elapsed();
-            if waited >= timeout {
-                return Err(Error::Busy {
-                    path: storage_path.to_path_buf(),
-                    waited,
-                });
-            }
-            thread::sleep(pause.min(timeout - waited));
-            pause = (pause * 2).min(Duration::from_millis(20));
+        let locked = retry_for(timeout, || match file.try_lock() {
+            Ok(()) => Some(Ok(())),
+            Err(TryLockError::WouldBlock) => None,
+            Err(TryLockError::Error(err)) => Some(Err(Error::io(
+                "lock token storage lock file",
+                lock_file,
+                err,
+            ))),
+        });
+        match locked {
+            Ok(result) => result.map(|()| Self { _file: file }),
+            Err(waited) => Err(Error::Busy {
+                path: storage_path.to_path_buf(),
+                waited,
+            }),
         }
+    }
+}
+
+/// Calls `attempt` until it returns `Some`, sleeping between tries (1 ms, doubling to
+/// 20 ms) for at most `timeout`; `Err` with the time waited when it runs out. The wait of
+/// every lock and busy-database retry in the storage.
+pub(crate) fn retry_for<T>(
+    timeout: Duration,
+    mut attempt: impl FnMut() -> Option<T>,
+) -> std::result::Result<T, Duration> {
+    let start = Instant::now();
+    let mut pause = Duration::from_millis(1);
+    loop {
+        if let Some(done) = attempt() {
+            return Ok(done);
+        }
+        let waited = start.elapsed();
+        if waited >= timeout {
+            return Err(waited);
+        }
+        thread::sleep(pause.min(timeout - waited));
+        pause = (pause * 2).min(Duration::from_millis(20));
     }
 }
 

@@ -6,12 +6,12 @@ use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, PoisonError};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use rusqlite::{Connection, ErrorCode, OpenFlags, OptionalExtension, TransactionBehavior, params};
 
 use super::paths::{TokenFileFormat, default_token_path};
-use super::{DEFAULT_NAMESPACE, TokenStorage, TokenStorageData, WRITER_VERSION, files};
+use super::{DEFAULT_NAMESPACE, TokenStorage, TokenStorageData, WRITER_VERSION, files, lock};
 use crate::error::{Error, Result, quote_short};
 
 /// How long an operation waits for another connection's lock by default (Python's
@@ -169,17 +169,16 @@ impl SqliteTokenStorage {
     /// the journal mode); those are retried here, with a short backoff, until the same
     /// busy timeout has passed.
     fn with_db<T>(&self, mut f: impl FnMut(&mut OpenDatabase) -> Result<T>) -> Result<T> {
-        let started = Instant::now();
-        let mut pause = Duration::from_millis(1);
-        loop {
-            match self.with_db_once(&mut f) {
-                Err(Error::Busy { .. }) if started.elapsed() + pause < self.busy_timeout => {
-                    std::thread::sleep(pause);
-                    pause = (pause * 2).min(Duration::from_millis(50));
-                }
-                result => return result,
-            }
-        }
+        let outcome = lock::retry_for(self.busy_timeout, || match self.with_db_once(&mut f) {
+            Err(Error::Busy { .. }) => None,
+            result => Some(result),
+        });
+        outcome.unwrap_or_else(|waited| {
+            Err(Error::Busy {
+                path: self.path.clone(),
+                waited,
+            })
+        })
     }
 
     fn with_db_once<T>(&self, f: impl FnOnce(&mut OpenDatabase) -> Result<T>) -> Result<T> {
