@@ -132,3 +132,32 @@ pub fn mock<'a>(
         }
     }))
 }
+
+/// A token-endpoint answer for one resource server, shaped as Globus Auth sends it
+/// (`expires_in` two days, `Bearer`, no `other_tokens`), with a refresh token if given:
+/// for tests that need a token response the corpus does not hold.
+///
+/// ```
+/// let body = globus_testing::corpus::token_body("transfer.api.globus.org", "urn:x", "AT", None);
+/// assert_eq!(body["resource_server"], "transfer.api.globus.org");
+/// assert!(body.get("refresh_token").is_none());
+/// ```
+pub fn token_body(
+    resource_server: &str,
+    scope: &str,
+    access_token: &str,
+    refresh_token: Option<&str>,
+) -> serde_json::Value {
+    let mut body = serde_json::json!({
+        "access_token": access_token,
+        "expires_in": 172800,
+        "resource_server": resource_server,
+        "scope": scope,
+        "token_type": "Bearer",
+        "other_tokens": [],
+    });
+    if let Some(refresh_token) = refresh_token {
+        body["refresh_token"] = serde_json::Value::from(refresh_token);
+    }
+    body
+}

@@ -105,21 +105,8 @@ pub fn production_confidential() -> ConfidentialAppAuthClient {
         .unwrap()
 }
 
-/// A token response body for one resource server.
-pub fn token_body(rs: &str, scope: &str, access: &str, refresh: Option<&str>) -> serde_json::Value {
-    let mut body = serde_json::json!({
-        "access_token": access,
-        "expires_in": 172800,
-        "resource_server": rs,
-        "scope": scope,
-        "token_type": "Bearer",
-        "other_tokens": [],
-    });
-    if let Some(refresh) = refresh {
-        body["refresh_token"] = serde_json::Value::from(refresh);
-    }
-    body
-}
+#[allow(unused_imports)] // not every test binary uses it
+pub use globus_testing::corpus::token_body;
 
 /// The query pairs of a URL.
 pub fn query_pairs(url: &url::Url) -> Vec<(String, String)> {

@@ -92,21 +92,8 @@ pub fn auth_client(base_url: &str, retry: RetryConfig) -> globus_sdk::auth::Auth
         .with_retry_config(retry)
 }
 
-/// A token-endpoint body for one resource server.
-pub fn token_body(rs: &str, scope: &str, access: &str, refresh: Option<&str>) -> serde_json::Value {
-    let mut body = serde_json::json!({
-        "access_token": access,
-        "expires_in": 172800,
-        "resource_server": rs,
-        "scope": scope,
-        "token_type": "Bearer",
-        "other_tokens": [],
-    });
-    if let Some(refresh) = refresh {
-        body["refresh_token"] = serde_json::Value::from(refresh);
-    }
-    body
-}
+#[allow(unused_imports)] // not every test binary uses it
+pub use globus_testing::corpus::token_body;
 
 /// `err` and every error of its `source()` chain, each as `Display | Debug`.
 pub fn error_chain(err: &(dyn std::error::Error + 'static)) -> Vec<String> {
